@@ -1,0 +1,96 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Training;
+
+namespace MLNetAutoencoders;
+
+/// <summary>
+/// Trains an autoencoder of any <see cref="AutoencoderKind"/> on a vector column with TorchSharp and yields an
+/// <see cref="AutoencoderEmbeddingTransformer"/>. Create it with <c>mlContext.Transforms.Autoencoder(...)</c>.
+/// </summary>
+public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransformer>
+{
+    private readonly IHost host;
+    private readonly AutoencoderOptions options;
+
+    internal AutoencoderEstimator(IHostEnvironment env, AutoencoderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        AutoencoderOptionsValidation.Validate(options);
+        host = env.Register(nameof(AutoencoderEstimator));
+        this.options = options.Clone();
+    }
+
+    /// <summary>A copy of the options this estimator trains with.</summary>
+    public AutoencoderOptions Options => options.Clone();
+
+    /// <summary>Trains the network on <paramref name="input"/>; honours <c>mlContext.CancelExecution()</c> between batches.</summary>
+    public AutoencoderEmbeddingTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(SchemaShape.Create(input.Schema));
+        var inputSize = ((VectorDataViewType)input.Schema[options.InputColumnName].Type).Size;
+        using var channel = host.Start("Training autoencoder");
+        var description = Describe(inputSize, channel);
+        var seed = options.Seed ?? host.Rand.Next();
+        TorchRuntime.EnsureLoaded();
+        var data = TrainingData.Load(input, options.InputColumnName, inputSize, host.CheckAlive);
+        channel.Info($"Training a {options.Kind} autoencoder {inputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> {options.LatentDimension} on {data.Rows} rows (seed {seed}).");
+        var trained = AutoencoderTrainer.Train(data, description, options, seed, channel, host.CheckAlive);
+        var columns = new AutoencoderColumns(options.InputColumnName, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
+        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss);
+    }
+
+    /// <summary>
+    /// Checks that the input column is a known-size vector of Single and describes the added columns, so a
+    /// pipeline fails here, before any training starts.
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        var name = options.InputColumnName;
+        if (!inputSchema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' not found; expected a known-size vector of Single.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {Describe(column)}; expected a known-size vector of Single.");
+
+        var result = inputSchema.ToDictionary(c => c.Name);
+        void Add(string? output, SchemaShape.Column.VectorKind kind)
+        {
+            if (output is not null)
+                result[output] = new SchemaShape.Column(output, kind, NumberDataViewType.Single, false);
+        }
+        Add(options.OutputColumnName, SchemaShape.Column.VectorKind.Vector);
+        Add(options.ReconstructionColumnName, SchemaShape.Column.VectorKind.Vector);
+        Add(options.ReconstructionErrorColumnName, SchemaShape.Column.VectorKind.Scalar);
+        return new SchemaShape(result.Values);
+    }
+
+    private NetworkDescription Describe(int inputSize, IChannel channel)
+    {
+        if (options.LatentDimension >= inputSize)
+        {
+            if (options.Kind == AutoencoderKind.Undercomplete)
+                throw new ArgumentOutOfRangeException(nameof(AutoencoderOptions.LatentDimension), options.LatentDimension,
+                    $"An undercomplete autoencoder needs LatentDimension smaller than the size of column '{options.InputColumnName}' ({inputSize}); got {options.LatentDimension}.");
+            channel.Warning($"LatentDimension {options.LatentDimension} is not smaller than the input size {inputSize}: the {options.Kind} autoencoder relies on its regulariser alone to avoid learning the identity.");
+        }
+        return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension, options.HiddenActivation,
+            AutoencoderOptionsValidation.LatentActivation(options), options.OutputActivation,
+            options.Kind == AutoencoderKind.KSparse ? AutoencoderOptionsValidation.ScoringTopK(options) : 0);
+    }
+
+    private static string Describe(SchemaShape.Column column)
+    {
+        var item = column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString();
+        return column.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Scalar => $"scalar {item}",
+            SchemaShape.Column.VectorKind.VariableVector => $"variable-size Vector<{item}>",
+            _ => $"Vector<{item}>",
+        };
+    }
+}

@@ -1,0 +1,164 @@
+using MLNetAutoencoders.Networks;
+
+namespace MLNetAutoencoders;
+
+/// <summary>The reconstruction loss of non-variational autoencoders.</summary>
+public enum ReconstructionLoss
+{
+    /// <summary>Mean squared error.</summary>
+    MeanSquaredError = 0,
+    /// <summary>Binary cross-entropy; needs inputs in [0, 1] and a sigmoid output activation.</summary>
+    BinaryCrossEntropy = 1,
+}
+
+/// <summary>The likelihood p(x|z) of a variational autoencoder.</summary>
+public enum VaeLikelihood
+{
+    /// <summary>Gaussian with fixed variance: the reconstruction term is the per-row sum of squared errors.</summary>
+    Gaussian = 0,
+    /// <summary>Bernoulli: the reconstruction term is the per-row summed binary cross-entropy; needs inputs in [0, 1] and a sigmoid output.</summary>
+    Bernoulli = 1,
+}
+
+/// <summary>How the denoising autoencoder corrupts its inputs during training.</summary>
+public enum CorruptionKind
+{
+    /// <summary>Adds N(0, level²) noise to every feature.</summary>
+    Gaussian = 0,
+    /// <summary>Sets a fraction <c>level</c> of the features to zero.</summary>
+    Masking = 1,
+    /// <summary>Sets a fraction <c>level</c> of the features to the feature-wise minimum or maximum of the training data, at random.</summary>
+    SaltAndPepper = 2,
+}
+
+/// <summary>The optimizer used for training.</summary>
+public enum OptimizerKind
+{
+    /// <summary>Adam (Kingma &amp; Ba 2015); weight decay is added to the gradient (L2).</summary>
+    Adam = 0,
+    /// <summary>AdamW: Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019).</summary>
+    AdamW = 1,
+    /// <summary>Stochastic gradient descent with momentum.</summary>
+    Sgd = 2,
+}
+
+/// <summary>One epoch's report, for <see cref="AutoencoderOptions.Progress"/>.</summary>
+/// <param name="Epoch">The epoch just finished, from 1.</param>
+/// <param name="NumberOfEpochs">The number of epochs planned.</param>
+/// <param name="TrainingLoss">Mean training objective of the epoch.</param>
+/// <param name="ValidationLoss">Validation objective after the epoch, or null without validation data.</param>
+/// <param name="Elapsed">Time since training started.</param>
+/// <param name="EstimatedRemaining">Estimated time left at the current pace.</param>
+public sealed record AutoencoderTrainingProgress(int Epoch, int NumberOfEpochs, float TrainingLoss, float? ValidationLoss,
+    TimeSpan Elapsed, TimeSpan EstimatedRemaining);
+
+/// <summary>Options of <see cref="AutoencoderEstimator"/>: columns, architecture, variant settings and training.</summary>
+public sealed class AutoencoderOptions
+{
+    /// <summary>The input column: a known-size vector of Single.</summary>
+    public string InputColumnName = "Features";
+
+    /// <summary>The embedding column (for a VAE, the posterior mean).</summary>
+    public string OutputColumnName = "Embedding";
+
+    /// <summary>The reconstruction column; null switches it off.</summary>
+    public string? ReconstructionColumnName = "Reconstruction";
+
+    /// <summary>The per-row mean squared reconstruction error column; null switches it off.</summary>
+    public string? ReconstructionErrorColumnName = "ReconstructionError";
+
+    /// <summary>The variant.</summary>
+    public AutoencoderKind Kind = AutoencoderKind.Undercomplete;
+
+    /// <summary>Size of the embedding. Must be smaller than the input size for an undercomplete autoencoder.</summary>
+    public int LatentDimension = 32;
+
+    /// <summary>Encoder hidden layer widths, input side first; the decoder mirrors them.</summary>
+    public int[] HiddenLayerSizes = { 256, 128 };
+
+    /// <summary>Activation of the hidden layers.</summary>
+    public Activation HiddenActivation = Activation.Relu;
+
+    /// <summary>Activation of the code; null chooses per kind (sigmoid for <see cref="AutoencoderKind.Sparse"/>, identity otherwise). Ignored by k-sparse and variational kinds, whose codes are linear.</summary>
+    public Activation? LatentActivation;
+
+    /// <summary>Activation of the reconstruction: identity for unbounded data, sigmoid for data in [0, 1].</summary>
+    public Activation OutputActivation = Activation.Identity;
+
+    /// <summary>Reconstruction loss of non-variational kinds.</summary>
+    public ReconstructionLoss Loss = ReconstructionLoss.MeanSquaredError;
+
+    /// <summary>Number of passes over the training data.</summary>
+    public int NumberOfEpochs = 20;
+
+    /// <summary>Rows per training step.</summary>
+    public int BatchSize = 256;
+
+    /// <summary>Learning rate of the optimizer.</summary>
+    public double LearningRate = 1e-3;
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer = OptimizerKind.Adam;
+
+    /// <summary>Momentum of <see cref="OptimizerKind.Sgd"/>.</summary>
+    public double Momentum = 0.9;
+
+    /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW).</summary>
+    public double WeightDecay;
+
+    /// <summary>Fraction of the rows held out for validation, in [0, 0.5]; 0 trains on every row.</summary>
+    public float ValidationFraction;
+
+    /// <summary>Stop after this many epochs without validation improvement and keep the best weights; 0 never stops early. Needs a validation fraction.</summary>
+    public int EarlyStoppingPatience;
+
+    /// <summary>Random seed of initialisation, shuffling and noise; null takes one from the MLContext's seed.</summary>
+    public int? Seed;
+
+    /// <summary>Rows per network call when scoring through a cursor.</summary>
+    public int ScoringBatchSize = 1024;
+
+    /// <summary>Receives a report after every epoch (ML.NET's log channel gets a line too).</summary>
+    public IProgress<AutoencoderTrainingProgress>? Progress;
+
+    /// <summary>Denoising: the corruption applied to training inputs.</summary>
+    public CorruptionKind Corruption = CorruptionKind.Gaussian;
+
+    /// <summary>Denoising: noise standard deviation (Gaussian) or fraction of corrupted features (masking, salt-and-pepper).</summary>
+    public float CorruptionLevel = 0.3f;
+
+    /// <summary>Sparse: weight of the L1 penalty on the code (mean over rows of the sum of |code|); 0 switches it off.</summary>
+    public float SparsityL1Weight;
+
+    /// <summary>Sparse: the target mean activation rho of each code unit, in (0, 1).</summary>
+    public float SparsityTarget = 0.05f;
+
+    /// <summary>Sparse: weight beta of the KL sparsity penalty sum_j KL(rho || mean activation of unit j); 0 switches it off.</summary>
+    public float SparsityKLWeight = 0.1f;
+
+    /// <summary>k-sparse: the number k of code units kept during (the end of) training.</summary>
+    public int KSparseK = 8;
+
+    /// <summary>k-sparse: the k training starts from, annealed linearly down to <see cref="KSparseK"/> over the first half of training; null starts from the latent dimension.</summary>
+    public int? KSparseInitialK;
+
+    /// <summary>k-sparse: at scoring time alpha * k units are kept (alpha ≥ 1, Makhzani &amp; Frey 2013).</summary>
+    public float KSparseScoringAlpha = 1f;
+
+    /// <summary>Contractive: weight lambda of the squared Frobenius norm of the encoder's Jacobian.</summary>
+    public float ContractiveWeight = 0.1f;
+
+    /// <summary>Contractive: random projections per batch of the unbiased Jacobian-norm estimate (Hutchinson); more is slower and less noisy.</summary>
+    public int ContractiveProjections = 1;
+
+    /// <summary>Variational: weight beta of the KL term (beta-VAE; 1 is the ELBO).</summary>
+    public float Beta = 1f;
+
+    /// <summary>Variational: epochs over which the KL weight rises linearly from 0 to <see cref="Beta"/>; 0 starts at beta.</summary>
+    public int KLWarmupEpochs;
+
+    /// <summary>Variational: the likelihood p(x|z).</summary>
+    public VaeLikelihood Likelihood = VaeLikelihood.Gaussian;
+
+    internal AutoencoderOptions Clone() => (AutoencoderOptions)MemberwiseClone();
+}

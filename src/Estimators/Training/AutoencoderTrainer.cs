@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using Microsoft.ML.Runtime;
+using MLNetAutoencoders.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetAutoencoders.Training;
+
+/// <summary>The fitted network and its loss history.</summary>
+internal sealed record TrainedNetwork(AutoencoderNetwork Network, float[] TrainingLoss, float[] ValidationLoss);
+
+/// <summary>
+/// The one training loop: shuffled mini-batches over an in-memory tensor, one dispose scope per batch, an
+/// optional validation split with early stopping that keeps the best weights, progress after each epoch,
+/// and cancellation checked before each batch.
+/// </summary>
+internal static class AutoencoderTrainer
+{
+    // TorchSharp initialises layers from its global generator: serialise seeding and construction.
+    private static readonly object GlobalSeedLock = new();
+
+    public static TrainedNetwork Train(TrainingData data, NetworkDescription description, AutoencoderOptions options, int seed,
+        IChannel channel, Action checkAlive)
+    {
+        var random = new Random(seed);
+        var order = Enumerable.Range(0, data.Rows).ToArray();
+        random.Shuffle(order);
+        var validationRows = (int)Math.Floor(data.Rows * options.ValidationFraction);
+        var trainRows = data.Rows - validationRows;
+
+        AutoencoderNetwork network;
+        lock (GlobalSeedLock)
+        {
+            manual_seed(seed);
+            network = new AutoencoderNetwork(description);
+        }
+
+        var ok = false;
+        var best = new Dictionary<string, Tensor>();
+        try
+        {
+            using var generator = new Generator((ulong)seed);
+            using var all = tensor(data.Values, new long[] { data.Rows, data.Features });
+            using var trainIndex = tensor(order.Take(trainRows).Select(i => (long)i).ToArray());
+            using var train = all.index_select(0, trainIndex);
+            using var validation = validationRows > 0 ? all.index_select(0, tensor(order.Skip(trainRows).Select(i => (long)i).ToArray())) : null;
+            using var featureMin = train.amin(new long[] { 0 }, keepdim: true);
+            using var featureMax = train.amax(new long[] { 0 }, keepdim: true);
+            var objective = TrainingObjective.Create(network, options, options.NumberOfEpochs, featureMin, featureMax, generator);
+            using var optimizer = CreateOptimizer(network, options);
+
+            var trainingLoss = new List<float>();
+            var validationLoss = new List<float>();
+            var bestValidation = float.PositiveInfinity;
+            var epochsWithoutImprovement = 0;
+            var clock = Stopwatch.StartNew();
+            var batchSize = Math.Min(options.BatchSize, trainRows);
+            for (var epoch = 0; epoch < options.NumberOfEpochs; epoch++)
+            {
+                network.train();
+                using var permutation = randperm(trainRows, generator: generator);
+                double sum = 0;
+                var batches = 0;
+                for (var start = 0; start < trainRows; start += batchSize)
+                {
+                    checkAlive();
+                    using var scope = NewDisposeScope();
+                    var batch = train.index_select(0, permutation.narrow(0, start, Math.Min(batchSize, trainRows - start)));
+                    optimizer.zero_grad();
+                    var loss = objective.Loss(batch, epoch, deterministic: false);
+                    loss.backward();
+                    optimizer.step();
+                    sum += loss.item<float>();
+                    batches++;
+                }
+                var epochLoss = (float)(sum / batches);
+                if (!float.IsFinite(epochLoss))
+                    throw new InvalidOperationException(
+                        $"Training diverged at epoch {epoch + 1} (loss {epochLoss}). Lower the learning rate or normalize the input column.");
+                trainingLoss.Add(epochLoss);
+
+                float? epochValidation = null;
+                if (validation is not null)
+                {
+                    epochValidation = Evaluate(network, objective, validation, epoch, batchSize);
+                    validationLoss.Add(epochValidation.Value);
+                    if (epochValidation.Value < bestValidation)
+                    {
+                        bestValidation = epochValidation.Value;
+                        epochsWithoutImprovement = 0;
+                        Snapshot(network, best);
+                    }
+                    else
+                    {
+                        epochsWithoutImprovement++;
+                    }
+                }
+
+                var elapsed = clock.Elapsed;
+                var remaining = TimeSpan.FromTicks(elapsed.Ticks / (epoch + 1) * (options.NumberOfEpochs - epoch - 1));
+                channel.Info($"Autoencoder epoch {epoch + 1}/{options.NumberOfEpochs}: training loss {epochLoss:G5}" +
+                             (epochValidation is { } v ? $", validation loss {v:G5}" : "") + $", {elapsed.TotalSeconds:F1}s elapsed, ~{remaining.TotalSeconds:F0}s left");
+                options.Progress?.Report(new AutoencoderTrainingProgress(epoch + 1, options.NumberOfEpochs, epochLoss, epochValidation, elapsed, remaining));
+
+                if (options.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= options.EarlyStoppingPatience)
+                {
+                    channel.Info($"Autoencoder: early stopping after epoch {epoch + 1}; keeping the weights of the best validation loss {bestValidation:G5}.");
+                    break;
+                }
+            }
+
+            if (best.Count > 0)
+                Restore(network, best);
+            network.eval();
+            ok = true;
+            return new TrainedNetwork(network, trainingLoss.ToArray(), validationLoss.ToArray());
+        }
+        finally
+        {
+            foreach (var t in best.Values)
+                t.Dispose();
+            if (!ok)
+                network.Dispose();
+        }
+    }
+
+    private static float Evaluate(AutoencoderNetwork network, TrainingObjective objective, Tensor data, int epoch, int batchSize)
+    {
+        network.eval();
+        using var noGrad = no_grad();
+        double sum = 0;
+        var rows = data.shape[0];
+        for (long start = 0; start < rows; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, rows - start);
+            sum += objective.Loss(data.narrow(0, start, count), epoch, deterministic: true).item<float>() * count;
+        }
+        return (float)(sum / rows);
+    }
+
+    private static optim.Optimizer CreateOptimizer(AutoencoderNetwork network, AutoencoderOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.Adam => optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.AdamW => optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
+        OptimizerKind.Sgd => optim.SGD(network.parameters(), options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
+    };
+
+    private static void Snapshot(AutoencoderNetwork network, Dictionary<string, Tensor> best)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+        {
+            if (best.Remove(name, out var old))
+                old.Dispose();
+            best[name] = parameter.detach().clone().DetachFromDisposeScope();
+        }
+    }
+
+    private static void Restore(AutoencoderNetwork network, Dictionary<string, Tensor> best)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in network.named_parameters())
+            parameter.copy_(best[name]);
+    }
+}

@@ -1,0 +1,92 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MLNetAutoencoders.Training;
+
+/// <summary>Reconstruction loss of non-variational kinds: mean squared error or binary cross-entropy, averaged over every value.</summary>
+internal sealed class MeanReconstructionLoss(ReconstructionLoss loss) : ILossTerm
+{
+    public string Name => "reconstruction";
+
+    public Tensor Compute(TrainingBatch b) => loss == ReconstructionLoss.BinaryCrossEntropy
+        ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(1e-6, 1 - 1e-6), b.Clean)
+        : nn.functional.mse_loss(b.Reconstruction, b.Clean);
+}
+
+/// <summary>The VAE's negative log-likelihood: summed over features, averaged over rows.</summary>
+internal sealed class SummedLikelihoodLoss(VaeLikelihood likelihood) : ILossTerm
+{
+    public string Name => "reconstruction";
+
+    public Tensor Compute(TrainingBatch b)
+    {
+        var rows = b.Clean.shape[0];
+        var sum = likelihood == VaeLikelihood.Bernoulli
+            ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(1e-6, 1 - 1e-6), b.Clean, reduction: nn.Reduction.Sum)
+            : (b.Reconstruction - b.Clean).square().sum();
+        return sum / rows;
+    }
+}
+
+/// <summary>Sparse: weight * mean over rows of the L1 norm of the code.</summary>
+internal sealed class L1ActivityPenalty(float weight) : ILossTerm
+{
+    public string Name => "l1";
+
+    public Tensor Compute(TrainingBatch b) => b.Code.abs().sum(1).mean() * weight;
+}
+
+/// <summary>Sparse: beta * sum over code units of KL(rho || rho_hat_j), rho_hat_j the unit's mean activation over the batch.</summary>
+internal sealed class KLSparsityPenalty(float target, float weight) : ILossTerm
+{
+    public string Name => "kl-sparsity";
+
+    public Tensor Compute(TrainingBatch b)
+    {
+        var rhoHat = b.Code.mean(new long[] { 0 }).clamp(1e-6, 1 - 1e-6);
+        var kl = target * (target / rhoHat).log() + (1 - target) * ((1 - target) / (1 - rhoHat)).log();
+        return kl.sum() * weight;
+    }
+}
+
+/// <summary>
+/// Contractive: lambda * ||J||_F², J the Jacobian of the code with respect to the input, per row and averaged
+/// over rows. Estimated without bias by E_v ||vᵀJ||², v ~ N(0, I) in code space, with one double-backward pass
+/// per projection.
+/// </summary>
+internal sealed class ContractivePenalty(float weight, int projections, Generator generator) : ILossTerm
+{
+    public string Name => "contractive";
+
+    public Tensor Compute(TrainingBatch b)
+    {
+        var rows = b.Clean.shape[0];
+        Tensor? total = null;
+        for (var p = 0; p < projections; p++)
+        {
+            var v = randn(b.Code.shape, generator: generator);
+            var vjp = torch.autograd.grad(new[] { b.Code }, new[] { b.Input }, new[] { v }, retain_graph: true, create_graph: true)[0];
+            var term = vjp.square().sum();
+            total = total is null ? term : total + term;
+        }
+        return total! * (weight / (projections * (float)rows));
+    }
+}
+
+/// <summary>Variational: beta(epoch) * KL(q(z|x) || N(0, I)), summed over latent units and averaged over rows; beta warms up linearly.</summary>
+internal sealed class GaussianKLDivergence(float beta, int warmupEpochs) : ILossTerm
+{
+    public string Name => "kl";
+
+    public float WeightAt(int epoch) => warmupEpochs <= 0 ? beta : beta * Math.Min(1f, (epoch + 1) / (float)warmupEpochs);
+
+    public Tensor Compute(TrainingBatch b) => Divergence(b) * WeightAt(b.Epoch);
+
+    /// <summary>The unweighted KL term, averaged over rows.</summary>
+    public static Tensor Divergence(TrainingBatch b)
+    {
+        var mu = b.Network.Mean(b.EncoderOutput);
+        var logVariance = b.Network.LogVariance(b.EncoderOutput);
+        return (-0.5f * (1 + logVariance - mu.square() - logVariance.exp()).sum(1)).mean();
+    }
+}

@@ -1,0 +1,56 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetAutoencoders.Training;
+
+/// <summary>The training rows of one vector column, copied into a dense row-major array.</summary>
+internal sealed class TrainingData
+{
+    private TrainingData(float[] values, int rows, int features)
+    {
+        Values = values;
+        Rows = rows;
+        Features = features;
+    }
+
+    public float[] Values { get; }
+
+    public int Rows { get; }
+
+    public int Features { get; }
+
+    /// <summary>
+    /// Reads <paramref name="columnName"/>. A non-finite value is an error that names the first bad row, so a
+    /// NaN never reaches the optimizer and silently ruins the weights.
+    /// </summary>
+    public static TrainingData Load(IDataView data, string columnName, int features, Action checkAlive)
+    {
+        var column = data.Schema[columnName];
+        var values = new List<float>(capacity: (int)Math.Min((data.GetRowCount() ?? 1024) * features, int.MaxValue / 2));
+        var row = new float[features];
+        var buffer = default(VBuffer<float>);
+        var rows = 0;
+        using (var cursor = data.GetRowCursor(new[] { column }))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            while (cursor.MoveNext())
+            {
+                if ((rows & 1023) == 0)
+                    checkAlive();
+                getter(ref buffer);
+                if (buffer.Length != features)
+                    throw new InvalidOperationException($"Column '{columnName}', row {rows}: vector of size {buffer.Length}; expected {features}.");
+                buffer.CopyTo(row);
+                for (var j = 0; j < features; j++)
+                    if (!float.IsFinite(row[j]))
+                        throw new InvalidOperationException(
+                            $"Column '{columnName}', row {rows}: value {row[j]} at index {j}. Training data must be finite; remove or impute such rows first.");
+                values.AddRange(row);
+                rows++;
+            }
+        }
+        if (rows == 0)
+            throw new InvalidOperationException($"Column '{columnName}' has no rows: cannot train an autoencoder on empty data.");
+        return new TrainingData(values.ToArray(), rows, features);
+    }
+}

@@ -1,0 +1,152 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace MLNetAutoencoders.Scoring;
+
+/// <summary>
+/// The lazy output of a scoring transformer: the input view plus the scorer's columns. Its cursor runs the
+/// network on batches of rows: a second cursor over the input, with only the input column active, reads
+/// ahead one batch at a time while the main cursor serves the pass-through columns row by row. Both
+/// cursors see the same rows in the same order (an IDataView's cursors are repeatable), so nothing is
+/// materialised and nothing is read more than twice.
+/// </summary>
+internal sealed class BatchedScoringDataView : IDataView
+{
+    private readonly IDataView source;
+    private readonly DataViewSchema.Column inputColumn;
+    private readonly IBatchScorer scorer;
+    private readonly int batchSize;
+
+    public BatchedScoringDataView(IDataView source, string inputColumnName, IBatchScorer scorer, int batchSize)
+    {
+        this.source = source;
+        this.scorer = scorer;
+        this.batchSize = batchSize;
+        inputColumn = InputColumn.Check(source.Schema, inputColumnName, scorer.InputSize);
+        Schema = BuildSchema(source.Schema, scorer.Outputs);
+    }
+
+    public static DataViewSchema BuildSchema(DataViewSchema input, IReadOnlyList<ScoredColumn> outputs)
+    {
+        var builder = new DataViewSchema.Builder();
+        builder.AddColumns(input);
+        foreach (var output in outputs)
+            builder.AddColumn(output.Name, output.Type);
+        return builder.ToSchema();
+    }
+
+    public bool CanShuffle => false;
+
+    public DataViewSchema Schema { get; }
+
+    public long? GetRowCount() => source.GetRowCount();
+
+    public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
+    {
+        var needed = columnsNeeded.ToList();
+        var active = new bool[scorer.Outputs.Count];
+        foreach (var column in needed.Where(c => c.Index >= source.Schema.Count))
+            active[column.Index - source.Schema.Count] = true;
+        var sourceColumns = needed.Where(c => c.Index < source.Schema.Count).Select(c => source.Schema[c.Index]);
+        var main = source.GetRowCursor(sourceColumns);
+        if (!active.Any(a => a))
+            return new Cursor(this, main, null, active);
+        var lookahead = source.GetRowCursor(new[] { inputColumn });
+        return new Cursor(this, main, lookahead, active);
+    }
+
+    /// <summary>Batching needs one ordered stream, so this view always yields a single cursor.</summary>
+    public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null)
+        => new[] { GetRowCursor(columnsNeeded, rand) };
+
+    private sealed class Cursor : DataViewRowCursor
+    {
+        private readonly BatchedScoringDataView view;
+        private readonly DataViewRowCursor main;
+        private readonly DataViewRowCursor? lookahead;
+        private readonly ValueGetter<VBuffer<float>>? inputGetter;
+        private readonly bool[] active;
+        private readonly float[] inputBatch;
+        private readonly float[][] outputBatch;
+        private VBuffer<float> inputBuffer;
+        private int rowsInBatch;
+        private int rowInBatch;
+        private long batchStart;
+
+        public Cursor(BatchedScoringDataView view, DataViewRowCursor main, DataViewRowCursor? lookahead, bool[] active)
+        {
+            this.view = view;
+            this.main = main;
+            this.lookahead = lookahead;
+            this.active = active;
+            inputGetter = lookahead?.GetGetter<VBuffer<float>>(view.inputColumn);
+            var capacity = lookahead is null ? 0 : view.batchSize;
+            inputBatch = new float[capacity * view.scorer.InputSize];
+            outputBatch = view.scorer.Outputs.Select((o, i) => new float[active[i] ? capacity * o.Width : 0]).ToArray();
+        }
+
+        public override DataViewSchema Schema => view.Schema;
+
+        public override long Position => main.Position;
+
+        public override long Batch => main.Batch;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => main.GetIdGetter();
+
+        public override bool IsColumnActive(DataViewSchema.Column column)
+        {
+            var sourceCount = view.source.Schema.Count;
+            return column.Index < sourceCount ? main.IsColumnActive(view.source.Schema[column.Index]) : active[column.Index - sourceCount];
+        }
+
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
+        {
+            var sourceCount = view.source.Schema.Count;
+            if (column.Index < sourceCount)
+                return main.GetGetter<TValue>(view.source.Schema[column.Index]);
+            var output = column.Index - sourceCount;
+            if (!active[output])
+                throw new InvalidOperationException($"Column '{column.Name}' was not requested when the cursor was created.");
+            var width = view.scorer.Outputs[output].Width;
+            var values = outputBatch[output];
+            return ScoredGetters.Create<TValue>(view.scorer.Outputs[output], () => values.AsSpan(rowInBatch * width, width));
+        }
+
+        public override bool MoveNext()
+        {
+            if (!main.MoveNext())
+                return false;
+            if (lookahead is null)
+                return true;
+            if (++rowInBatch >= rowsInBatch)
+                FillBatch();
+            return true;
+        }
+
+        private void FillBatch()
+        {
+            var size = view.scorer.InputSize;
+            batchStart = main.Position;
+            rowsInBatch = 0;
+            while (rowsInBatch < view.batchSize && lookahead!.MoveNext())
+            {
+                InputColumn.Read(inputGetter!, ref inputBuffer, inputBatch.AsSpan(rowsInBatch * size, size), view.inputColumn.Name);
+                rowsInBatch++;
+            }
+            if (rowsInBatch == 0)
+                throw new InvalidOperationException("The input view yielded fewer rows on its second cursor than on its first: its cursors are not repeatable.");
+            view.scorer.Score(inputBatch.AsSpan(0, rowsInBatch * size), rowsInBatch, batchStart, active, outputBatch);
+            rowInBatch = 0;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                main.Dispose();
+                lookahead?.Dispose();
+            }
+            base.Dispose(disposing);
+        }
+    }
+}
