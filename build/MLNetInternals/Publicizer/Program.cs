@@ -1,7 +1,16 @@
 // Writes "publicized" copies of assemblies: every type, method, field (and so every property and
-// event accessor) that is neither public nor plain protected (Family) becomes public. The copies are
-// compile-time references only; the real assemblies are what runs (the compiling project declares
-// [assembly: IgnoresAccessChecksTo(...)] so the runtime lets it use the internals).
+// event accessor) that is internal, `private protected` or `protected internal` becomes public. The
+// copies are compile-time references only; the real assemblies are what runs (the compiling project
+// declares [assembly: IgnoresAccessChecksTo(...)] so the runtime lets it use the internals).
+//
+// Left as they are:
+//  - plain `protected` (Family) members: made public, our overrides of them would have to be public
+//    too, which C# rejects against the real signature (CS0507);
+//  - `private` members and private nested types: nothing of ours needs them, and made public they would
+//    leak into derived classes (a base class's private `_parent` field turns a derived class's own
+//    `_parent` into CS0108) and into overload resolution (a private overload silently winning over
+//    the public one);
+//  - compiler-generated and [Embedded] types (see ShouldLeaveAlone).
 //
 // Usage: MLNetInternals.Publicizer <output-folder> <input.dll> [<input.dll> ...]
 //
@@ -107,13 +116,13 @@ internal static class Program
 
         if (type.IsNested)
         {
-            if (!type.IsNestedPublic && !type.IsNestedFamily)
+            if (type.IsNestedAssembly || type.IsNestedFamilyAndAssembly || type.IsNestedFamilyOrAssembly)
             {
                 type.Attributes = (type.Attributes & ~TypeAttributes.VisibilityMask) | TypeAttributes.NestedPublic;
                 changed++;
             }
         }
-        else if (!type.IsPublic)
+        else if (type.IsNotPublic)
         {
             type.Attributes = (type.Attributes & ~TypeAttributes.VisibilityMask) | TypeAttributes.Public;
             changed++;
@@ -122,7 +131,7 @@ internal static class Program
         // Property and event accessors are methods, so this also covers properties and events.
         foreach (MethodDefinition method in type.Methods)
         {
-            if (!method.IsPublic && !method.IsFamily)
+            if (method.IsAssembly || method.IsFamilyAndAssembly || method.IsFamilyOrAssembly)
             {
                 method.Attributes = (method.Attributes & ~MethodAttributes.MemberAccessMask) | MethodAttributes.Public;
                 changed++;
@@ -131,7 +140,7 @@ internal static class Program
 
         foreach (FieldDefinition field in type.Fields)
         {
-            if (!field.IsPublic && !field.IsFamily)
+            if (field.IsAssembly || field.IsFamilyAndAssembly || field.IsFamilyOrAssembly)
             {
                 field.Attributes = (field.Attributes & ~FieldAttributes.FieldAccessMask) | FieldAttributes.Public;
                 changed++;
