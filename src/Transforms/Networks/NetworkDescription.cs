@@ -84,6 +84,20 @@ public sealed class NetworkDescription
     /// <summary>Width of the encoder's last linear layer (twice the latent size for a Gaussian bottleneck).</summary>
     public int EncoderOutputSize => Bottleneck == BottleneckKind.Gaussian ? 2 * LatentSize : LatentSize;
 
+    /// <summary>Number of weights and biases of the encoder and decoder together.</summary>
+    public long ParameterCount
+    {
+        get
+        {
+            static long Linear(long inputs, long outputs) => inputs * outputs + outputs;
+            var widths = HiddenSizes.Prepend(InputSize).Select(w => (long)w).ToList();
+            long count = Linear(widths[^1], EncoderOutputSize) + Linear(LatentSize, widths[^1]);
+            for (var i = 0; i + 1 < widths.Count; i++)
+                count += Linear(widths[i], widths[i + 1]) + Linear(widths[i + 1], widths[i]);
+            return count;
+        }
+    }
+
     internal void Write(BinaryWriter writer)
     {
         writer.Write((int)Kind);
@@ -113,14 +127,22 @@ public sealed class NetworkDescription
         var latentActivation = (Activation)reader.ReadInt32();
         var outputActivation = (Activation)reader.ReadInt32();
         var topK = reader.ReadInt32();
+        NetworkDescription description;
         try
         {
-            return new NetworkDescription(kind, input, hidden, latent, hiddenActivation, latentActivation, outputActivation, topK);
+            description = new NetworkDescription(kind, input, hidden, latent, hiddenActivation, latentActivation, outputActivation, topK);
         }
         catch (ArgumentException ex)
         {
             throw new FormatException($"Model file describes an invalid network: {ex.Message}", ex);
         }
+        // The weights follow in the same entry: a description claiming more than the entry holds is corrupt,
+        // and is rejected here, before the network is allocated.
+        var stream = reader.BaseStream;
+        if (stream.CanSeek && description.ParameterCount * sizeof(float) > stream.Length - stream.Position)
+            throw new FormatException(
+                $"Model file describes a network of {description.ParameterCount} parameters but holds only {stream.Length - stream.Position} more bytes.");
+        return description;
     }
 
     private static void Check(int size, string name)

@@ -13,7 +13,7 @@ public class AutoencoderEstimatorTests
         Kind = kind,
         LatentDimension = 2,
         HiddenLayerSizes = [32],
-        HiddenActivation = Networks.Activation.Tanh,
+        HiddenActivation = MLNetAutoencoders.Networks.Activation.Tanh,
         NumberOfEpochs = 30,
         BatchSize = 32,
         LearningRate = 3e-3,
