@@ -23,7 +23,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
 
     private readonly AutoencoderNetwork network;
     private readonly AutoencoderScorer scorer;
-    private bool disposed;
+    private readonly DisposalGuard guard;
 
     internal AutoencoderEmbeddingTransformer(AutoencoderNetwork network, AutoencoderColumns columns, int scoringBatchSize,
         IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss)
@@ -36,7 +36,8 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
         ScoringBatchSize = scoringBatchSize;
         TrainingLoss = trainingLoss.ToArray();
         ValidationLoss = validationLoss.ToArray();
-        scorer = new AutoencoderScorer(network, columns.Embedding, columns.Reconstruction, columns.ReconstructionError);
+        guard = new DisposalGuard(nameof(AutoencoderEmbeddingTransformer), network.Dispose);
+        scorer = new AutoencoderScorer(network, guard, columns.Embedding, columns.Reconstruction, columns.ReconstructionError);
     }
 
     /// <summary>The column names this transformer reads and writes.</summary>
@@ -68,7 +69,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
     {
         get
         {
-            ObjectDisposedException.ThrowIf(disposed, this);
+            guard.ThrowIfDisposed();
             return network;
         }
     }
@@ -86,7 +87,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        guard.ThrowIfDisposed();
         TorchRuntime.EnsureLoaded();
         return new ScoringRowMapper(inputSchema, Columns.Input, scorer);
     }
@@ -94,19 +95,13 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
     /// <inheritdoc />
     public IDataView Transform(IDataView input)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        guard.ThrowIfDisposed();
         TorchRuntime.EnsureLoaded();
         return new BatchedScoringDataView(input, Columns.Input, scorer, ScoringBatchSize);
     }
 
     /// <summary>Frees the network's native memory. The transformer cannot be used afterwards.</summary>
-    public void Dispose()
-    {
-        if (disposed)
-            return;
-        disposed = true;
-        network.Dispose();
-    }
+    public void Dispose() => guard.Dispose();
 
     private static VersionInfo GetVersionInfo() => new(
         modelSignature: "AEEMBEDT",
@@ -118,7 +113,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        ObjectDisposedException.ThrowIf(disposed, this);
+        using var lease = guard.Enter();
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
         // *** Binary format ***

@@ -7,13 +7,15 @@ namespace MLNetAutoencoders.Scoring;
 internal sealed class AutoencoderScorer : IBatchScorer
 {
     private readonly AutoencoderNetwork network;
+    private readonly DisposalGuard guard;
     private readonly int embedding;
     private readonly int reconstruction;
     private readonly int error;
 
-    public AutoencoderScorer(AutoencoderNetwork network, string embeddingColumn, string? reconstructionColumn, string? errorColumn)
+    public AutoencoderScorer(AutoencoderNetwork network, DisposalGuard guard, string embeddingColumn, string? reconstructionColumn, string? errorColumn)
     {
         this.network = network;
+        this.guard = guard;
         var outputs = new List<ScoredColumn> { new(embeddingColumn, network.Description.LatentSize) };
         embedding = 0;
         reconstruction = error = -1;
@@ -36,6 +38,7 @@ internal sealed class AutoencoderScorer : IBatchScorer
 
     public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
     {
+        using var lease = guard.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = empty(rows, InputSize);
