@@ -26,8 +26,8 @@ internal sealed class TrainingData
     public static TrainingData Load(IDataView data, string columnName, int features, Action checkAlive)
     {
         var column = data.Schema[columnName];
-        var values = new List<float>(capacity: (int)Math.Min((data.GetRowCount() ?? 1024) * features, int.MaxValue / 2));
-        var row = new float[features];
+        // Exact size when the view knows its row count; otherwise grow by doubling.
+        var values = new float[checked((int)Math.Max(1, Math.Min(data.GetRowCount() ?? 1024, Array.MaxLength / features)) * features)];
         var buffer = default(VBuffer<float>);
         var rows = 0;
         using (var cursor = data.GetRowCursor(new[] { column }))
@@ -40,17 +40,21 @@ internal sealed class TrainingData
                 getter(ref buffer);
                 if (buffer.Length != features)
                     throw new InvalidOperationException($"Column '{columnName}', row {rows}: vector of size {buffer.Length}; expected {features}.");
+                if ((long)(rows + 1) * features > values.Length)
+                    Array.Resize(ref values, (int)Math.Min((long)values.Length * 2, (long)Array.MaxLength / features * features));
+                var row = values.AsSpan(rows * features, features);
                 buffer.CopyTo(row);
                 for (var j = 0; j < features; j++)
                     if (!float.IsFinite(row[j]))
                         throw new InvalidOperationException(
                             $"Column '{columnName}', row {rows}: value {row[j]} at index {j}. Training data must be finite; remove or impute such rows first.");
-                values.AddRange(row);
                 rows++;
             }
         }
         if (rows == 0)
             throw new InvalidOperationException($"Column '{columnName}' has no rows: cannot train an autoencoder on empty data.");
-        return new TrainingData(values.ToArray(), rows, features);
+        if (values.Length != rows * features)
+            Array.Resize(ref values, rows * features);
+        return new TrainingData(values, rows, features);
     }
 }
