@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.SampleData;
+using MLNetAutoencoders.Samples.Gallery.Analysis;
+using MLNetAutoencoders.Samples.Gallery.Drawing;
+using SkiaSharp;
+
+namespace MLNetAutoencoders.Samples.Gallery;
+
+/// <summary>What <see cref="Embedding2DSample.Run"/> measured and wrote.</summary>
+/// <param name="ImagePath">The PNG: both 2-D maps of the test images, coloured by class.</param>
+/// <param name="AutoencoderAccuracy">5-NN test accuracy in the autoencoder's 2-D code.</param>
+/// <param name="PcaAccuracy">5-NN test accuracy in ML.NET PCA's rank-2 projection.</param>
+/// <param name="TrainRows">Training images used.</param>
+/// <param name="TestRows">Test images classified (and drawn, up to a cap).</param>
+/// <param name="Epochs">Training epochs.</param>
+/// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccuracy, double PcaAccuracy, int TrainRows, int TestRows,
+    int Epochs, TimeSpan Elapsed);
+
+/// <summary>
+/// Fashion-MNIST mapped to 2-D by an autoencoder (784-512-128-2) and by ML.NET's PCA (rank 2), test images drawn as
+/// points coloured by class, with the 5-nearest-neighbour test accuracy of each map (training images as reference).
+/// </summary>
+public static class Embedding2DSample
+{
+    /// <summary>Training images used on the full dataset unless --rows says otherwise.</summary>
+    public const int DefaultTrainRows = 30_000;
+
+    /// <summary>Epochs on the full dataset (capped rows).</summary>
+    public const int DefaultEpochsFullDataset = 12;
+
+    /// <summary>Epochs on the embedded 5,000-image subset.</summary>
+    public const int DefaultEpochsEmbeddedSubset = 40;
+
+    /// <summary>The k of the k-NN accuracy.</summary>
+    public const int Neighbors = 5;
+
+    private const int MaxPointsDrawn = 5_000;
+    private static readonly int[] HiddenLayers = [512, 128];
+
+    /// <summary>Trains, projects, classifies and draws <c>embedding2d.png</c> in the output folder.</summary>
+    public static Embedding2DResult Run(SampleSettings settings)
+    {
+        var log = settings.Log;
+        var total = Stopwatch.StartNew();
+        var mlContext = new MLContext(seed: 1);
+        var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
+        var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
+        var architecture = $"784-{string.Join("-", HiddenLayers)}-2";
+
+        log.WriteLine();
+        log.WriteLine($"Training autoencoder {architecture} on {data.Train.Count:N0} images for {epochs} epochs...");
+        var options = new AutoencoderOptions
+        {
+            LatentDimension = 2,
+            HiddenLayerSizes = HiddenLayers,
+            OutputActivation = Activation.Sigmoid,
+            NumberOfEpochs = epochs,
+            Seed = 1,
+            Progress = new TrainingLog(log, "autoencoder"),
+            ReconstructionColumnName = null,
+            ReconstructionErrorColumnName = null,
+        };
+        using var autoencoder = mlContext.Transforms.Autoencoder(options).Fit(data.TrainView);
+        var codeTrain = Columns.ReadVectors(autoencoder.Transform(data.TrainView), "Embedding");
+        var codeTest = Columns.ReadVectors(autoencoder.Transform(data.TestView), "Embedding");
+
+        log.WriteLine("Fitting ML.NET ProjectToPrincipalComponents (rank 2)...");
+        var pca = mlContext.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: 2, seed: 1).Fit(data.TrainView);
+        var pcaTrain = Columns.ReadVectors(pca.Transform(data.TrainView), "Pca");
+        var pcaTest = Columns.ReadVectors(pca.Transform(data.TestView), "Pca");
+
+        log.WriteLine($"Classifying {data.Test.Count:N0} test images by their {Neighbors} nearest training images in each map...");
+        var autoencoderAccuracy = NearestNeighbors.Accuracy(codeTrain, data.Train.Labels, codeTest, data.Test.Labels, Neighbors);
+        var pcaAccuracy = NearestNeighbors.Accuracy(pcaTrain, data.Train.Labels, pcaTest, data.Test.Labels, Neighbors);
+
+        var imagePath = Draw(Path.Combine(settings.OutputDirectory, "embedding2d.png"), data, codeTest, pcaTest,
+            $"Autoencoder {architecture}: {Neighbors}-NN test accuracy {autoencoderAccuracy:P1}",
+            $"ML.NET PCA, rank 2: {Neighbors}-NN test accuracy {pcaAccuracy:P1}");
+
+        var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        log.WriteLine();
+        log.WriteLine($"| Embedding2D                | value |");
+        log.WriteLine($"|----------------------------|-------|");
+        log.WriteLine($"| train / test images        | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
+        log.WriteLine($"| epochs                     | {epochs} |");
+        log.WriteLine($"| {Neighbors}-NN accuracy, autoencoder | {autoencoderAccuracy:P1} |");
+        log.WriteLine($"| {Neighbors}-NN accuracy, PCA         | {pcaAccuracy:P1} |");
+        log.WriteLine($"| image                      | {imagePath} |");
+        log.WriteLine($"| total time                 | {result.Elapsed.TotalSeconds:F1} s |");
+        return result;
+    }
+
+    private static string Draw(string path, GalleryData data, float[][] codeTest, float[][] pcaTest, string autoencoderTitle, string pcaTitle)
+    {
+        var drawn = Math.Min(MaxPointsDrawn, data.Test.Count);
+        var labels = data.Test.Labels[..drawn];
+        const int panel = 640, legendWidth = 150, top = 44;
+        using var figure = new Figure(2 * panel + legendWidth, panel + top);
+        figure.Text($"Fashion-MNIST test images in 2-D ({drawn:N0} drawn; colour = class)", figure.Width / 2f, 28, 18, SKTextAlign.Center, bold: true);
+        figure.Plot(ClassScatter.Plot(codeTest[..drawn], labels, FashionMnist.ClassCount, autoencoderTitle, "code unit 1", "code unit 2"),
+            new SKRect(0, top, panel, top + panel));
+        figure.Plot(ClassScatter.Plot(pcaTest[..drawn], labels, FashionMnist.ClassCount, pcaTitle, "principal component 1", "principal component 2"),
+            new SKRect(panel, top, 2 * panel, top + panel));
+        ClassScatter.Legend(figure, FashionMnist.ClassNames, 2 * panel + 10, top + 80);
+        return figure.SavePng(path);
+    }
+}

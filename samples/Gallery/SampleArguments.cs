@@ -1,0 +1,52 @@
+namespace MLNetAutoencoders.Samples.Gallery;
+
+/// <summary>The command line every gallery sample takes: --output DIR, --epochs N, --rows N.</summary>
+public static class SampleArguments
+{
+    /// <summary>The usage text of the sample in samples/<paramref name="project"/>.</summary>
+    public static string Usage(string project, string defaultEpochs, string defaultRows) =>
+        $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR]]\n" +
+        $"  --epochs N    training epochs (default: {defaultEpochs})\n" +
+        $"  --rows N      use only the first N training images (default: {defaultRows})\n" +
+        $"  --output DIR  where the PNGs are written (default: {DefaultOutput(project)})";
+
+    /// <summary>Parses the arguments; on failure <paramref name="error"/> says why (null for --help).</summary>
+    public static bool TryParse(string[] args, string project, out SampleSettings settings, out string? error)
+    {
+        settings = new SampleSettings { OutputDirectory = DefaultOutput(project) };
+        error = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+                return false;
+            if (i + 1 >= args.Length)
+            {
+                error = $"Missing value after {name}.";
+                return false;
+            }
+            var value = args[++i];
+            switch (name)
+            {
+                case "--epochs" when int.TryParse(value, out var epochs) && epochs > 0:
+                    settings = settings with { Epochs = epochs };
+                    break;
+                case "--rows" when int.TryParse(value, out var rows) && rows > 0:
+                    settings = settings with { Rows = rows };
+                    break;
+                case "--output":
+                    settings = settings with { OutputDirectory = value };
+                    break;
+                case "--epochs" or "--rows":
+                    error = $"{name} expects a positive integer, got '{value}'.";
+                    return false;
+                default:
+                    error = $"Unknown argument '{name}'.";
+                    return false;
+            }
+        }
+        return true;
+    }
+
+    private static string DefaultOutput(string project) => Path.Combine("out", project.ToLowerInvariant());
+}
