@@ -69,7 +69,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         return new SchemaShape(result.Values);
     }
 
-    private NetworkDescription Describe(int inputSize, IChannel channel)
+    internal NetworkDescription Describe(int inputSize, IChannel channel)
     {
         if (options.LatentDimension >= inputSize)
         {
