@@ -8,12 +8,13 @@ namespace MLNetAutoencoders.Scoring;
 /// network on batches of rows: a second cursor over the input, with only the input column active, reads
 /// ahead one batch at a time while the main cursor serves the pass-through columns row by row. Both
 /// cursors see the same rows in the same order (an IDataView's cursors are repeatable), so nothing is
-/// materialised and nothing is read more than twice.
+/// materialised and nothing is read more than twice. A scorer whose input size is 0 reads no column: the rows
+/// only give it positions (a prior sampler).
 /// </summary>
 internal sealed class BatchedScoringDataView : IDataView
 {
     private readonly IDataView source;
-    private readonly DataViewSchema.Column inputColumn;
+    private readonly DataViewSchema.Column? inputColumn;
     private readonly IBatchScorer scorer;
     private readonly int batchSize;
 
@@ -22,7 +23,7 @@ internal sealed class BatchedScoringDataView : IDataView
         this.source = source;
         this.scorer = scorer;
         this.batchSize = batchSize;
-        inputColumn = InputColumn.Check(source.Schema, inputColumnName, scorer.InputSize);
+        inputColumn = scorer.InputSize == 0 ? null : InputColumn.Check(source.Schema, inputColumnName, scorer.InputSize);
         Schema = BuildSchema(source.Schema, scorer.Outputs);
     }
 
@@ -51,7 +52,7 @@ internal sealed class BatchedScoringDataView : IDataView
         var main = source.GetRowCursor(sourceColumns);
         if (!active.Any(a => a))
             return new Cursor(this, main, null, active);
-        var lookahead = source.GetRowCursor(new[] { inputColumn });
+        var lookahead = source.GetRowCursor(inputColumn is { } input ? new[] { input } : []);
         return new Cursor(this, main, lookahead, active);
     }
 
@@ -79,7 +80,7 @@ internal sealed class BatchedScoringDataView : IDataView
             this.main = main;
             this.lookahead = lookahead;
             this.active = active;
-            inputGetter = lookahead?.GetGetter<VBuffer<float>>(view.inputColumn);
+            inputGetter = view.inputColumn is { } input ? lookahead?.GetGetter<VBuffer<float>>(input) : null;
             var capacity = lookahead is null ? 0 : view.batchSize;
             inputBatch = new float[capacity * view.scorer.InputSize];
             outputBatch = view.scorer.Outputs.Select((o, i) => new float[active[i] ? capacity * o.Width : 0]).ToArray();
@@ -130,7 +131,8 @@ internal sealed class BatchedScoringDataView : IDataView
             rowsInBatch = 0;
             while (rowsInBatch < view.batchSize && lookahead!.MoveNext())
             {
-                InputColumn.Read(inputGetter!, ref inputBuffer, inputBatch.AsSpan(rowsInBatch * size, size), view.inputColumn.Name);
+                if (inputGetter is not null)
+                    InputColumn.Read(inputGetter, ref inputBuffer, inputBatch.AsSpan(rowsInBatch * size, size), view.inputColumn!.Value.Name);
                 rowsInBatch++;
             }
             if (rowsInBatch == 0)

@@ -15,7 +15,7 @@ internal sealed record ScoredColumn(string Name, int Size)
 /// </summary>
 internal interface IBatchScorer
 {
-    /// <summary>Size of the input vector.</summary>
+    /// <summary>Size of the input vector; 0 for a scorer that reads no column (the rows only give it positions).</summary>
     int InputSize { get; }
 
     /// <summary>The columns this scorer adds.</summary>

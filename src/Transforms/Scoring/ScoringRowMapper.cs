@@ -5,18 +5,19 @@ namespace MLNetAutoencoders.Scoring;
 
 /// <summary>
 /// The single-row path (PredictionEngine, <see cref="ITransformer.GetRowToRowMapper"/>): outputs are computed on
-/// first access for the current row with a batch of one, and cached until the input row moves.
+/// first access for the current row with a batch of one, and cached until the input row moves. A scorer whose
+/// input size is 0 reads no column.
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {
-    private readonly DataViewSchema.Column inputColumn;
+    private readonly DataViewSchema.Column? inputColumn;
     private readonly IBatchScorer scorer;
 
     public ScoringRowMapper(DataViewSchema inputSchema, string inputColumnName, IBatchScorer scorer)
     {
         InputSchema = inputSchema;
         this.scorer = scorer;
-        inputColumn = InputColumn.Check(inputSchema, inputColumnName, scorer.InputSize);
+        inputColumn = scorer.InputSize == 0 ? null : InputColumn.Check(inputSchema, inputColumnName, scorer.InputSize);
         OutputSchema = BatchedScoringDataView.BuildSchema(inputSchema, scorer.Outputs);
     }
 
@@ -28,8 +29,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
     {
         var needed = dependingColumns.ToList();
         var result = needed.Where(c => c.Index < InputSchema.Count).Select(c => InputSchema[c.Index]).ToList();
-        if (needed.Any(c => c.Index >= InputSchema.Count) && result.All(c => c.Index != inputColumn.Index))
-            result.Add(inputColumn);
+        if (inputColumn is { } input && needed.Any(c => c.Index >= InputSchema.Count) && result.All(c => c.Index != input.Index))
+            result.Add(input);
         return result;
     }
 
@@ -59,8 +60,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             this.active = active;
             features = new float[mapper.scorer.InputSize];
             outputs = mapper.scorer.Outputs.Select((o, i) => new float[active[i] ? o.Width : 0]).ToArray();
-            if (active.Any(a => a))
-                inputGetter = input.GetGetter<VBuffer<float>>(mapper.inputColumn);
+            if (mapper.inputColumn is { } column && active.Any(a => a))
+                inputGetter = input.GetGetter<VBuffer<float>>(column);
         }
 
         public override DataViewSchema Schema => mapper.OutputSchema;
@@ -96,7 +97,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         {
             if (scoredPosition == input.Position && input.Position >= 0)
                 return;
-            InputColumn.Read(inputGetter!, ref inputBuffer, features, mapper.inputColumn.Name);
+            if (inputGetter is not null)
+                InputColumn.Read(inputGetter, ref inputBuffer, features, mapper.inputColumn!.Value.Name);
             mapper.scorer.Score(features, 1, input.Position, active, outputs);
             scoredPosition = input.Position;
         }
