@@ -19,7 +19,7 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VERSION="0.1.0"
-PACKAGES_DIR="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+PACKAGES_DIR="${NUGET_PACKAGES:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.nuget/packages}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '[consumer-smoke] %s\n' "$*"; }
