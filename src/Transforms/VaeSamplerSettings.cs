@@ -1,0 +1,88 @@
+using Microsoft.ML;
+using MLNetAutoencoders.Persistence;
+
+namespace MLNetAutoencoders;
+
+/// <summary>Where a <see cref="VaeSamplerTransformer"/> draws the latent vector z it decodes.</summary>
+public enum VaeSamplingMode
+{
+    /// <summary>z ~ N(0, temperature² I), the prior. The input row is not read: only its position drives the noise.</summary>
+    Prior = 0,
+    /// <summary>z ~ N(mu(x), temperature² sigma²(x)), the posterior q(z|x) of the row: a variation of that row.</summary>
+    Posterior = 1,
+    /// <summary>The input column holds a latent vector (of the VAE's latent size), which is decoded as it is.</summary>
+    Decode = 2,
+}
+
+/// <summary>What a <see cref="VaeSamplerTransformer"/> writes for the decoded z.</summary>
+public enum VaeDecoderOutput
+{
+    /// <summary>The decoder's output, the mean of p(x|z): smooth, noise-free samples.</summary>
+    Mean = 0,
+    /// <summary>
+    /// A draw from the Gaussian p(x|z) = N(mean, 0.5 I): the VAE's Gaussian likelihood is trained with the summed squared
+    /// error, which is the negative log-likelihood of a fixed variance of 0.5 per feature (up to a constant).
+    /// </summary>
+    GaussianDraw = 1,
+    /// <summary>A draw from the Bernoulli p(x|z) of the decoder's output: 0 or 1 per feature. Needs a sigmoid output.</summary>
+    BernoulliDraw = 2,
+}
+
+/// <summary>How a <see cref="VaeSamplerTransformer"/> samples; saved with the model.</summary>
+/// <param name="InputColumnName">
+/// The column read: the rows to vary in <see cref="VaeSamplingMode.Posterior"/> mode (a vector of the VAE's input size), the
+/// latent vectors in <see cref="VaeSamplingMode.Decode"/> mode (a vector of its latent size); recorded but not read in
+/// <see cref="VaeSamplingMode.Prior"/> mode.
+/// </param>
+/// <param name="OutputColumnName">The sample column: a vector of Single of the VAE's input size.</param>
+/// <param name="Mode">Where z comes from.</param>
+/// <param name="Output">The decoder mean or a draw from p(x|z).</param>
+/// <param name="Temperature">Scale of the latent noise, ≥ 0: 0 decodes the prior or posterior mean; ignored in Decode mode.</param>
+/// <param name="Seed">Seed of every random draw. A row's sample depends only on the seed and the row's position.</param>
+public sealed record VaeSamplerSettings(string InputColumnName, string OutputColumnName, VaeSamplingMode Mode, VaeDecoderOutput Output,
+    float Temperature, int Seed)
+{
+    /// <summary>Largest temperature accepted.</summary>
+    public const float MaxTemperature = 1e6f;
+
+    internal void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(InputColumnName))
+            throw new ArgumentException("The input column name must not be empty.", nameof(InputColumnName));
+        if (string.IsNullOrWhiteSpace(OutputColumnName))
+            throw new ArgumentException("The output column name must not be empty.", nameof(OutputColumnName));
+        if (!Enum.IsDefined(Mode))
+            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown sampling mode.");
+        if (!Enum.IsDefined(Output))
+            throw new ArgumentOutOfRangeException(nameof(Output), Output, "Unknown decoder output.");
+        if (!(Temperature >= 0 && Temperature <= MaxTemperature))
+            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, $"The temperature must be in [0, {MaxTemperature}]; got {Temperature}.");
+    }
+
+    internal void Write(ModelSaveContext ctx)
+    {
+        ctx.SaveNonEmptyString(InputColumnName);
+        ctx.SaveNonEmptyString(OutputColumnName);
+        ctx.Writer.Write((int)Mode);
+        ctx.Writer.Write((int)Output);
+        ctx.Writer.Write(Temperature);
+        ctx.Writer.Write(Seed);
+    }
+
+    internal static VaeSamplerSettings Read(ModelLoadContext ctx)
+    {
+        var settings = new VaeSamplerSettings(ctx.LoadNonEmptyString(), ctx.LoadNonEmptyString(),
+            (VaeSamplingMode)ModelFormat.ReadInt(ctx.Reader, "the sampling mode", 0, (int)VaeSamplingMode.Decode),
+            (VaeDecoderOutput)ModelFormat.ReadInt(ctx.Reader, "the decoder output", 0, (int)VaeDecoderOutput.BernoulliDraw),
+            ctx.Reader.ReadSingle(), ctx.Reader.ReadInt32());
+        try
+        {
+            settings.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            throw new FormatException($"Model file holds invalid sampler settings: {ex.Message}", ex);
+        }
+        return settings;
+    }
+}

@@ -1,0 +1,259 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetAutoencoders;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Persistence;
+using MLNetAutoencoders.Scoring;
+using static TorchSharp.torch;
+
+[assembly: LoadableClass(typeof(VaeSamplerTransformer), null, typeof(SignatureLoadModel),
+    "VAE Sampler Transformer", VaeSamplerTransformer.LoaderSignature)]
+
+namespace MLNetAutoencoders;
+
+/// <summary>
+/// Generates data with a fitted variational autoencoder: <see cref="Transform"/> lazily adds a sample column (the VAE's
+/// input size) drawn as <see cref="VaeSamplerSettings.Mode"/> says — from the prior, from the posterior of each row, or
+/// by decoding the row's latent vector. A row's sample depends only on <see cref="VaeSamplerSettings.Seed"/> and the
+/// row's position, never on batch size or cursor (values equal up to float rounding of the matrix kernels, which
+/// differ between batch sizes). <see cref="Generate"/> samples without an input view; <see cref="Interpolate"/> walks
+/// the latent space between two inputs. Saved inside ML.NET model zips and loaded with <c>mlContext.Model.Load</c>.
+/// </summary>
+public sealed class VaeSamplerTransformer : ITransformer, IDisposable
+{
+    internal const string LoaderSignature = "VaeSampler";
+
+    /// <summary>Largest number of interpolation steps accepted.</summary>
+    public const int MaxInterpolationSteps = 1 << 16;
+
+    private readonly AutoencoderNetwork network;
+    private readonly VaeSampleScorer scorer;
+    private readonly DisposalGuard guard;
+
+    /// <summary>Takes ownership of <paramref name="network"/>.</summary>
+    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize)
+    {
+        RequireVariational(network.Description.Kind, nameof(network));
+        ArgumentNullException.ThrowIfNull(settings);
+        settings.Validate();
+        if (scoringBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(scoringBatchSize), scoringBatchSize, "The scoring batch size must be positive.");
+        if (settings.Output == VaeDecoderOutput.BernoulliDraw && network.Description.OutputActivation != Activation.Sigmoid)
+            throw new ArgumentException(
+                $"A Bernoulli draw needs decoder outputs in [0, 1] (a Sigmoid output activation); this VAE's output activation is {network.Description.OutputActivation}.",
+                nameof(settings));
+        this.network = network;
+        network.eval();
+        Settings = settings;
+        ScoringBatchSize = scoringBatchSize;
+        guard = new DisposalGuard(nameof(VaeSamplerTransformer), network.Dispose);
+        scorer = CreateScorer(settings.Mode, settings.Seed);
+    }
+
+    /// <summary>How this transformer samples: columns, mode, decoder output, temperature and seed.</summary>
+    public VaeSamplerSettings Settings { get; }
+
+    /// <summary>Size of the VAE's input, and of every sample.</summary>
+    public int InputSize => network.Description.InputSize;
+
+    /// <summary>Size of the VAE's latent space (the vectors <see cref="VaeSamplingMode.Decode"/> mode reads).</summary>
+    public int LatentDimension => network.Description.LatentSize;
+
+    /// <summary>The VAE's architecture.</summary>
+    public NetworkDescription Network => network.Description;
+
+    /// <summary>Rows per network call when sampling through a cursor.</summary>
+    public int ScoringBatchSize { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    /// <summary>
+    /// Builds a sampler from a fitted VAE, copying its weights: the sampler and <paramref name="vae"/> can be disposed
+    /// independently.
+    /// </summary>
+    internal static VaeSamplerTransformer FromEmbedding(AutoencoderEmbeddingTransformer vae, VaeSamplerSettings settings, int scoringBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(vae);
+        RequireVariational(vae.Kind, nameof(vae));
+        TorchRuntime.EnsureLoaded();
+        var copy = new AutoencoderNetwork(vae.Network);
+        try
+        {
+            using (no_grad())
+                foreach (var ((_, target), (_, source)) in copy.named_parameters().Zip(vae.Model.named_parameters()))
+                    target.copy_(source);
+            return new VaeSamplerTransformer(copy, settings, scoringBatchSize);
+        }
+        catch
+        {
+            copy.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        return BatchedScoringDataView.BuildSchema(inputSchema, scorer.Outputs);
+    }
+
+    /// <inheritdoc />
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        guard.ThrowIfDisposed();
+        CheckInput(inputSchema);
+        TorchRuntime.EnsureLoaded();
+        return new ScoringRowMapper(inputSchema, Settings.InputColumnName, scorer);
+    }
+
+    /// <inheritdoc />
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        guard.ThrowIfDisposed();
+        CheckInput(input.Schema);
+        TorchRuntime.EnsureLoaded();
+        return new BatchedScoringDataView(input, Settings.InputColumnName, scorer, ScoringBatchSize);
+    }
+
+    /// <summary>
+    /// A lazy view of <paramref name="count"/> prior samples in one column named <see cref="VaeSamplerSettings.OutputColumnName"/>,
+    /// with this transformer's temperature and decoder output whatever its mode. Row i equals row i of a
+    /// <see cref="VaeSamplingMode.Prior"/> transform with the same seed; nothing is computed before a cursor reads it.
+    /// </summary>
+    /// <param name="count">Number of rows, ≥ 0.</param>
+    /// <param name="seed">Seed of the draws; null uses <see cref="VaeSamplerSettings.Seed"/>.</param>
+    public IDataView Generate(long count, int? seed = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        guard.ThrowIfDisposed();
+        TorchRuntime.EnsureLoaded();
+        var prior = CreateScorer(VaeSamplingMode.Prior, seed ?? Settings.Seed);
+        return new BatchedScoringDataView(new RowCountDataView(count), Settings.OutputColumnName, prior, ScoringBatchSize);
+    }
+
+    /// <summary>
+    /// Decoder means along the straight line in latent space from the posterior mean of <paramref name="from"/> to that of
+    /// <paramref name="to"/>, endpoints included: element 0 is the reconstruction of <paramref name="from"/>, the last
+    /// that of <paramref name="to"/>. Deterministic: no noise, whatever the settings.
+    /// </summary>
+    /// <param name="from">An input vector of size <see cref="InputSize"/>.</param>
+    /// <param name="to">An input vector of size <see cref="InputSize"/>.</param>
+    /// <param name="steps">Number of points, in [2, <see cref="MaxInterpolationSteps"/>].</param>
+    /// <returns><paramref name="steps"/> vectors of size <see cref="InputSize"/>.</returns>
+    public float[][] Interpolate(float[] from, float[] to, int steps)
+    {
+        CheckInputVector(from, nameof(from));
+        CheckInputVector(to, nameof(to));
+        if (steps < 2 || steps > MaxInterpolationSteps)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"The number of interpolation steps must be in [2, {MaxInterpolationSteps}]; got {steps}.");
+        TorchRuntime.EnsureLoaded();
+        float[] decoded;
+        using (guard.Enter())
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            var means = network.Mean(network.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
+            var t = linspace(0, 1, steps).unsqueeze(1);
+            var z = (1 - t) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
+            decoded = network.Decode(z).data<float>().ToArray();
+        }
+        return Enumerable.Range(0, steps).Select(i => decoded.AsSpan(i * InputSize, InputSize).ToArray()).ToArray();
+    }
+
+    /// <summary>Frees the network's native memory. The transformer cannot be used afterwards.</summary>
+    public void Dispose() => guard.Dispose();
+
+    private VaeSampleScorer CreateScorer(VaeSamplingMode mode, int seed) =>
+        new(network, guard, mode, Settings.Output, Settings.Temperature, seed, Settings.OutputColumnName);
+
+    private void CheckInput(DataViewSchema schema)
+    {
+        if (Settings.Mode == VaeSamplingMode.Posterior)
+            InputColumn.Check(schema, Settings.InputColumnName, InputSize);
+        else if (Settings.Mode == VaeSamplingMode.Decode)
+            CheckLatentColumn(schema);
+    }
+
+    private void CheckLatentColumn(DataViewSchema schema)
+    {
+        var name = Settings.InputColumnName;
+        var column = schema.GetColumnOrNull(name)
+            ?? throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Latent column '{name}' not found in the input schema; Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}.");
+        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != LatentDimension)
+            throw new ArgumentOutOfRangeException(nameof(schema),
+                $"Latent column '{name}' has type {InputColumn.Describe(column.Type)}" + (column.Type is VectorDataViewType v ? $" (size {v.Size})" : "") +
+                $"; Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}.");
+    }
+
+    private void CheckInputVector(float[] vector, string name)
+    {
+        ArgumentNullException.ThrowIfNull(vector, name);
+        if (vector.Length != InputSize)
+            throw new ArgumentException($"'{name}' has {vector.Length} values; expected the VAE's input size {InputSize}.", name);
+    }
+
+    private static void RequireVariational(AutoencoderKind kind, string parameter)
+    {
+        if (kind != AutoencoderKind.Variational)
+            throw new ArgumentException(
+                $"A VaeSampler needs a variational autoencoder (AutoencoderKind.Variational); this one is {kind}, which has no latent distribution to sample.",
+                parameter);
+    }
+
+    private static VersionInfo GetVersionInfo() => new(
+        modelSignature: "VAESAMPT",
+        verWrittenCur: 0x00010001,
+        verReadableCur: 0x00010001,
+        verWeCanReadBack: 0x00010001,
+        loaderSignature: LoaderSignature,
+        loaderAssemblyName: typeof(VaeSamplerTransformer).Assembly.GetName().Name);
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        using var lease = guard.Enter();
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(GetVersionInfo());
+        // *** Binary format ***
+        // settings (VaeSamplerSettings.Write), int: scoring batch size, network description, weights (NetworkWeights)
+        Settings.Write(ctx);
+        ctx.Writer.Write(ScoringBatchSize);
+        network.Description.Write(ctx.Writer);
+        NetworkWeights.Write(ctx.Writer, network);
+    }
+
+    // Factory method for SignatureLoadModel.
+    private static VaeSamplerTransformer Create(IHostEnvironment env, ModelLoadContext ctx)
+    {
+        ctx.CheckAtModel(GetVersionInfo());
+        var settings = VaeSamplerSettings.Read(ctx);
+        var batchSize = ModelFormat.ReadInt(ctx.Reader, "the scoring batch size", 1, 1 << 20);
+        var description = NetworkDescription.Read(ctx.Reader);
+        if (description.Kind != AutoencoderKind.Variational)
+            throw new FormatException($"Model file describes a {description.Kind} network; a VaeSampler holds a Variational one.");
+        TorchRuntime.EnsureLoaded();
+        var network = new AutoencoderNetwork(description);
+        try
+        {
+            NetworkWeights.Read(ctx.Reader, network);
+            return new VaeSamplerTransformer(network, settings, batchSize);
+        }
+        catch (ArgumentException ex)
+        {
+            network.Dispose();
+            throw new FormatException($"Model file holds an invalid VaeSampler: {ex.Message}", ex);
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
+    }
+}
