@@ -1,0 +1,87 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+
+namespace MLNetAutoencoders;
+
+/// <summary>
+/// Trains a variational autoencoder on <c>Vae.InputColumnName</c> — or wraps a fitted one without retraining — and yields a
+/// <see cref="VaeSamplerTransformer"/> that adds a sample column. Create it with <c>mlContext.Transforms.VaeSampler(...)</c>.
+/// </summary>
+public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
+{
+    private readonly IHostEnvironment env;
+    private readonly IHost host;
+    private readonly VaeSamplerOptions options;
+
+    internal VaeSamplerEstimator(IHostEnvironment env, VaeSamplerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        this.env = env;
+        host = env.Register(nameof(VaeSamplerEstimator));
+        this.options = options.Clone();
+    }
+
+    /// <summary>A copy of the options this estimator fits with.</summary>
+    public VaeSamplerOptions Options => options.Clone();
+
+    /// <summary>The column the sampler reads (not read in Prior mode).</summary>
+    private string SamplerInputColumn => options.InputColumnName ?? (options.Mode == VaeSamplingMode.Decode
+        ? options.Pretrained?.Columns.Embedding ?? options.Vae.OutputColumnName
+        : options.Pretrained?.Columns.Input ?? options.Vae.InputColumnName);
+
+    /// <summary>
+    /// Trains the VAE on <paramref name="input"/> (or copies the pretrained one) and returns the sampler; honours
+    /// <c>mlContext.CancelExecution()</c> during training.
+    /// </summary>
+    public VaeSamplerTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(SchemaShape.Create(input.Schema));
+        var settings = new VaeSamplerSettings(SamplerInputColumn, options.OutputColumnName, options.Mode, options.Output,
+            options.Temperature, options.Seed ?? host.Rand.Next());
+        if (options.Pretrained is { } pretrained)
+            return VaeSamplerTransformer.FromEmbedding(pretrained, settings, options.ScoringBatchSize);
+        using var vae = new AutoencoderEstimator(env, options.Vae).Fit(input);
+        return VaeSamplerTransformer.FromEmbedding(vae, settings, options.ScoringBatchSize);
+    }
+
+    /// <summary>
+    /// Checks the columns that training and sampling read — a known-size vector of Single each — and adds the sample column,
+    /// so a pipeline fails here, before any training starts. Sizes are checked when the transformer sees the data.
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        if (options.Pretrained is null)
+            RequireVector(inputSchema, options.Vae.InputColumnName, "the VAE is trained on it");
+        if (options.Mode == VaeSamplingMode.Posterior)
+            RequireVector(inputSchema, SamplerInputColumn, "Posterior mode encodes it");
+        if (options.Mode == VaeSamplingMode.Decode)
+            RequireVector(inputSchema, SamplerInputColumn, "Decode mode reads latent vectors from it");
+        var result = inputSchema.ToDictionary(c => c.Name);
+        result[options.OutputColumnName] = new SchemaShape.Column(options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
+        return new SchemaShape(result.Values);
+    }
+
+    private static void RequireVector(SchemaShape schema, string name, string why)
+    {
+        if (!schema.TryFindColumn(name, out var column))
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' not found ({why}); expected a known-size vector of Single.");
+        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
+            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' ({why}) has type {Describe(column)}; expected a known-size vector of Single.");
+    }
+
+    private static string Describe(SchemaShape.Column column)
+    {
+        var item = column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString();
+        return column.Kind switch
+        {
+            SchemaShape.Column.VectorKind.Scalar => $"scalar {item}",
+            SchemaShape.Column.VectorKind.VariableVector => $"variable-size Vector<{item}>",
+            _ => $"Vector<{item}>",
+        };
+    }
+}
