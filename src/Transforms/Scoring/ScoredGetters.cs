@@ -10,6 +10,13 @@ internal static class ScoredGetters
 
     public static ValueGetter<TValue> Create<TValue>(ScoredColumn column, RowValues current)
     {
+        if (column.IsBoolean)
+        {
+            if (typeof(TValue) != typeof(bool))
+                throw new InvalidOperationException($"Column '{column.Name}' is of type Boolean, not {typeof(TValue).Name}.");
+            ValueGetter<bool> flag = (ref bool value) => value = current()[0] != 0;
+            return (ValueGetter<TValue>)(Delegate)flag;
+        }
         if (column.Size == 0)
         {
             if (typeof(TValue) != typeof(float))
