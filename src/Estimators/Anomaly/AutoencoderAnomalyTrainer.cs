@@ -1,0 +1,100 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using Microsoft.ML.Trainers;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Training;
+
+namespace MLNetAutoencoders.Anomaly;
+
+/// <summary>
+/// Trains an autoencoder anomaly detector: standardizes the features (by default), trains an autoencoder of any
+/// <see cref="AutoencoderKind"/> on the rows, which are assumed mostly normal, and sets the threshold from the
+/// contamination rate. Create it with <c>mlContext.AnomalyDetection.Trainers.Autoencoder(...)</c>.
+/// </summary>
+public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAnomalyPredictionTransformer, AutoencoderAnomalyModelParameters>
+{
+    private readonly IHost host;
+    private readonly AutoencoderAnomalyOptions options;
+    private readonly AutoencoderEstimator autoencoder;
+
+    internal AutoencoderAnomalyTrainer(IHostEnvironment env, AutoencoderAnomalyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        AutoencoderAnomalyOptionsValidation.Validate(options);
+        host = env.Register(nameof(AutoencoderAnomalyTrainer));
+        this.options = options.Clone();
+        this.options.Autoencoder.InputColumnName = options.FeatureColumnName;
+        autoencoder = new AutoencoderEstimator(env, this.options.Autoencoder);
+    }
+
+    /// <summary>A copy of the options this trainer trains with.</summary>
+    public AutoencoderAnomalyOptions Options => options.Clone();
+
+    /// <summary>The detector standardizes its features itself and reads its training rows once into memory.</summary>
+    public TrainerInfo Info { get; } = new(normalization: false, caching: false);
+
+    /// <summary>
+    /// Trains the detector on <paramref name="input"/> and sets its threshold; honours
+    /// <c>mlContext.CancelExecution()</c> between batches.
+    /// </summary>
+    public AutoencoderAnomalyPredictionTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        GetOutputSchema(SchemaShape.Create(input.Schema));
+        var inputSize = ((VectorDataViewType)input.Schema[options.FeatureColumnName].Type).Size;
+        var settings = options.Autoencoder;
+        using var channel = host.Start("Training autoencoder anomaly detector");
+        var description = autoencoder.Describe(inputSize, channel);
+        var seed = settings.Seed ?? host.Rand.Next();
+        TorchRuntime.EnsureLoaded();
+        var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, host.CheckAlive);
+        var standardization = options.Standardize ? TrainingScoreStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
+        standardization?.ApplyInPlace(data.Values);
+        channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
+                     $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
+        var trained = AutoencoderTrainer.Train(data, description, settings, seed, channel, host.CheckAlive);
+
+        var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
+            ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)
+            : null;
+        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss);
+        try
+        {
+            float threshold;
+            float? contamination = null;
+            if (options.Threshold is { } explicitThreshold)
+            {
+                threshold = explicitThreshold;
+            }
+            else
+            {
+                contamination = options.Contamination;
+                var scores = model.ScoreStandardized(data.Values, data.Rows, settings.ScoringBatchSize);
+                threshold = TrainingScoreStatistics.Quantile(scores, 1 - options.Contamination);
+                channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
+            }
+            return new AutoencoderAnomalyPredictionTransformer(host, model, options.FeatureColumnName, threshold, contamination, settings.ScoringBatchSize);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks that the feature column is a known-size vector of Single and describes the added <c>Score</c> and
+    /// <c>PredictedLabel</c> columns, so a pipeline fails here, before any training starts.
+    /// </summary>
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        autoencoder.GetOutputSchema(inputSchema);
+        var result = inputSchema.ToDictionary(c => c.Name);
+        result[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
+        result[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false);
+        return new SchemaShape(result.Values);
+    }
+}
