@@ -7,11 +7,15 @@ namespace MLNetAutoencoders.Samples.Gallery.Analysis;
 /// </summary>
 public sealed class LinearDecoder
 {
-    private LinearDecoder(float[][] filters, float[] bias, int[] activeRows, double maxResidual)
+    // A pivot this much smaller than its diagonal entry means the unit's activity is a combination of earlier units'.
+    private const double DependencyTolerance = 1e-10;
+
+    private LinearDecoder(float[][] filters, float[] bias, int[] activeRows, int unidentifiedUnits, double maxResidual)
     {
         Filters = filters;
         Bias = bias;
         ActiveRows = activeRows;
+        UnidentifiedUnits = unidentifiedUnits;
         MaxResidual = maxResidual;
     }
 
@@ -23,6 +27,12 @@ public sealed class LinearDecoder
 
     /// <summary>In how many of the rows each code unit was non-zero; a unit never active has a zero filter here.</summary>
     public int[] ActiveRows { get; }
+
+    /// <summary>
+    /// Active units whose activity over these rows is a combination of other units' (say, two units seen only
+    /// once, in the same row): the rows cannot tell their filters apart, so they get a zero filter. More rows help.
+    /// </summary>
+    public int UnidentifiedUnits { get; }
 
     /// <summary>The largest |W c + b - r| over the rows: float round-off when the decoder is affine.</summary>
     public double MaxResidual { get; }
@@ -71,7 +81,8 @@ public sealed class LinearDecoder
             if (activeRows[j] == 0)
                 gram[j, j] = 1;
         }
-        var solution = SolveSymmetricPositiveDefinite(gram, moments);
+        var solution = Solve(gram, moments, out var dependent);
+        var unidentified = dependent.Count(j => j < latent);
 
         var filters = new float[latent][];
         for (var j = 0; j < latent; j++)
@@ -83,22 +94,30 @@ public sealed class LinearDecoder
         var bias = new float[size];
         for (var i = 0; i < size; i++)
             bias[i] = (float)solution[latent, i];
-        return new LinearDecoder(filters, bias, activeRows, LargestResidual(codes, reconstructions, filters, bias));
+        return new LinearDecoder(filters, bias, activeRows, unidentified, LargestResidual(codes, reconstructions, filters, bias));
     }
 
-    // Cholesky factorisation G = L L^T, then forward and back substitution for every right-hand side column.
-    private static double[,] SolveSymmetricPositiveDefinite(double[,] gram, double[,] rightHandSides)
+    // Cholesky factorisation G = L L^T, then forward and back substitution for every right-hand side column. An
+    // unknown whose pivot vanishes depends on earlier ones: it is pinned to zero and the others solved without it.
+    private static double[,] Solve(double[,] gram, double[,] rightHandSides, out List<int> dependent)
     {
         var n = gram.GetLength(0);
         var columns = rightHandSides.GetLength(1);
         var l = new double[n, n];
+        dependent = [];
         for (var j = 0; j < n; j++)
         {
             var diagonal = gram[j, j];
             for (var k = 0; k < j; k++)
                 diagonal -= l[j, k] * l[j, k];
-            if (diagonal <= 0)
-                throw new InvalidOperationException("The codes are linearly dependent: the decoder cannot be recovered from these rows.");
+            if (diagonal <= DependencyTolerance * gram[j, j])
+            {
+                dependent.Add(j);
+                for (var k = 0; k < j; k++)
+                    l[j, k] = 0;
+                l[j, j] = 1;
+                continue;
+            }
             l[j, j] = Math.Sqrt(diagonal);
             for (var i = j + 1; i < n; i++)
             {
@@ -110,6 +129,11 @@ public sealed class LinearDecoder
         }
 
         var x = (double[,])rightHandSides.Clone();
+        foreach (var j in dependent)
+        {
+            for (var column = 0; column < columns; column++)
+                x[j, column] = 0;
+        }
         for (var column = 0; column < columns; column++)
         {
             for (var i = 0; i < n; i++)
