@@ -128,6 +128,6 @@ public static class DenoisingSample
         grid.Row(figure, top + 3 * grid.Cell, "undercomplete AE", $"MSE to clean {undercompleteMse:F4}",
             shown.Select(i => Tones.FromUnitInterval(reconstructed[i])).ToArray());
         figure.Text(caption, figure.Width / 2f, top + 4 * grid.Cell + 18, 13, SKTextAlign.Center);
-        return figure.SavePng(path);
+        return figure.SavePng(path, greyScale: true);
     }
 }

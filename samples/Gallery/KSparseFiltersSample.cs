@@ -148,6 +148,6 @@ public static class KSparseFiltersSample
             }
         }
         figure.Text(caption, figure.Width / 2f, figure.Height - 12, 13, SKTextAlign.Center);
-        return figure.SavePng(path);
+        return figure.SavePng(path, greyScale: true);
     }
 }

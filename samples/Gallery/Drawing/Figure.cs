@@ -51,11 +51,16 @@ internal sealed class Figure : IDisposable
         Canvas.DrawImage(image, area.Left, area.Top);
     }
 
-    public string SavePng(string path)
+    /// <summary>Writes the figure; a <paramref name="greyScale"/> one is stored with one channel, a third of the size.</summary>
+    public string SavePng(string path, bool greyScale = false)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         using var image = surface.Snapshot();
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        using var pixels = new SKBitmap(new SKImageInfo(Width, Height, greyScale ? SKColorType.Gray8 : SKColorType.Rgba8888,
+            greyScale ? SKAlphaType.Opaque : SKAlphaType.Premul));
+        if (!image.ReadPixels(pixels.Info, pixels.GetPixels(), pixels.RowBytes, 0, 0))
+            throw new InvalidOperationException($"SkiaSharp could not read the {Width}x{Height} figure back for {path}.");
+        using var data = pixels.Encode(SKEncodedImageFormat.Png, 100);
         using (var file = File.Create(path))
             data.SaveTo(file);
         return Path.GetFullPath(path);

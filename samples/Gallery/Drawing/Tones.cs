@@ -12,15 +12,19 @@ internal static class Tones
         return grey;
     }
 
-    /// <summary>Signed weights scaled by their largest magnitude: 0 is mid-grey, positive lighter, negative darker.</summary>
+    /// <summary>
+    /// Signed weights scaled by their largest magnitude: 0 is mid-grey, positive lighter, negative darker. In 31
+    /// levels, which look the same as 256 on screen and make the PNG of a grid of filters half the size.
+    /// </summary>
     public static byte[] Symmetric(ReadOnlySpan<float> values)
     {
+        const int stepsPerSide = 15, step = 8;
         var scale = 0f;
         foreach (var v in values)
             scale = Math.Max(scale, Math.Abs(v));
         var grey = new byte[values.Length];
         for (var i = 0; i < values.Length; i++)
-            grey[i] = (byte)Math.Round(127.5f + (scale > 0 ? 127.5f * values[i] / scale : 0f));
+            grey[i] = (byte)(128 + step * (scale > 0 ? (int)Math.Round(stepsPerSide * values[i] / scale) : 0));
         return grey;
     }
 }
