@@ -45,7 +45,7 @@ public static class KSparseFiltersSample
     public const int DefaultEpochsFullDataset = 10;
 
     /// <summary>Epochs of each autoencoder on the embedded 5,000-image subset.</summary>
-    public const int DefaultEpochsEmbeddedSubset = 40;
+    public const int DefaultEpochsEmbeddedSubset = 25;
 
     private const int GridColumns = 10;
 
