@@ -19,7 +19,9 @@ internal sealed class AnomalyBoundMapper : ISchemaBoundRowMapper
         InputRoleMappedSchema = schema;
         var scorer = new AnomalyScorer(model, DefaultColumnNames.Score, predictedLabelColumn: null, threshold: 0);
         rows = new ScoringRowMapper(schema.Schema, schema.Feature!.Value.Name, scorer);
-        OutputSchema = BatchedScoringDataView.BuildSchema(new DataViewSchema.Builder().ToSchema(), scorer.Outputs);
+        var output = new DataViewSchema.Builder();
+        output.AddColumn(DefaultColumnNames.Score, NumberDataViewType.Single);
+        OutputSchema = output.ToSchema();
     }
 
     public RoleMappedSchema InputRoleMappedSchema { get; }
