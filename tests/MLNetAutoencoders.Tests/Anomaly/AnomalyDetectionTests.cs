@@ -88,6 +88,17 @@ public sealed class AnomalyDetectionTests(CircleDetectorFixture fixture) : IClas
     }
 
     [Fact]
+    public void EvaluateWantsTheLabelAsSingleSoABooleanLabelIsConvertedFirst()
+    {
+        var boolean = Ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Boolean).Fit(fixture.Test).Transform(fixture.Test);
+        var scored = fixture.Detector.Transform(boolean);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => Ml.AnomalyDetection.Evaluate(scored));
+        var asSingle = Ml.Transforms.Conversion.ConvertType("Label", outputKind: DataKind.Single).Fit(scored).Transform(scored);
+        Assert.True(Ml.AnomalyDetection.Evaluate(asSingle).AreaUnderRocCurve > 0.95);
+    }
+
+    [Fact]
     public void PredictionEngineScoresEachRowLikeTransform()
     {
         var expected = fixture.Detector.Transform(fixture.Test).ScalarColumn("Score");
