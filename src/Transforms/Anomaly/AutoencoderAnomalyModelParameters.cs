@@ -94,8 +94,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         using var noGrad = no_grad();
         var x = empty(rows, InputSize);
         x.data<float>().CopyFrom(input, 0, 0);
-        if (standardization is not null)
-            x = standardization.Apply(x);
+        standardization?.ApplyInPlace(x);
         ScoreBatch(x).data<float>().CopyTo(scores, 0, 0);
     }
 

@@ -28,12 +28,12 @@ internal sealed class FeatureStandardization
 
     public IReadOnlyList<float> Scales => scales;
 
-    /// <summary>Standardizes a [rows, features] batch; the result lives in the caller's dispose scope.</summary>
-    public Tensor Apply(Tensor x)
+    /// <summary>Standardizes a [rows, features] batch in place (no second batch-sized allocation) and returns it.</summary>
+    public Tensor ApplyInPlace(Tensor x)
     {
         using var mean = tensor(means);
         using var scale = tensor(scales);
-        return (x - mean) / scale;
+        return x.sub_(mean).div_(scale);
     }
 
     /// <summary>Standardizes row-major values in place (the training rows, before training).</summary>
