@@ -50,7 +50,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var seed = settings.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
         var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, host.CheckAlive);
-        var standardization = options.Standardize ? TrainingScoreStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
+        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
         standardization?.ApplyInPlace(data.Values);
         channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
                      $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
@@ -72,7 +72,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             {
                 contamination = options.Contamination;
                 var scores = model.ScoreStandardized(data.Values, data.Rows, settings.ScoringBatchSize);
-                threshold = TrainingScoreStatistics.Quantile(scores, 1 - options.Contamination);
+                threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
                 channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
             }
             return new AutoencoderAnomalyPredictionTransformer(host, model, options.FeatureColumnName, threshold, contamination, settings.ScoringBatchSize);

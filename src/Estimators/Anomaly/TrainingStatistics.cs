@@ -1,7 +1,7 @@
 namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>What the detector learns from its training rows besides the network: the standardization and the threshold.</summary>
-internal static class TrainingScoreStatistics
+internal static class TrainingStatistics
 {
     /// <summary>
     /// Mean and population standard deviation of each feature of row-major <paramref name="values"/>. A feature
