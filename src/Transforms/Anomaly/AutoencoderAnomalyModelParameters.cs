@@ -122,22 +122,29 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         if (vaeScoring is null)
             return (network.Decode(network.Code(encoderOutput)) - x).square().mean([1]);
 
-        // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent].
+        // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent]. The scalars are
+        // explicit and alive to the end: TorchSharp 0.107 leaves implicitly converted ones to the finalizer, which can
+        // free them during the native call that reads them.
+        using var half = 0.5.ToScalar();
+        using var one = 1.ToScalar();
+        using var minusHalf = (-0.5).ToScalar();
+        using var low = 1e-6.ToScalar();
+        using var high = (1 - 1e-6).ToScalar();
         var rows = x.shape[0];
         var latent = network.Description.LatentSize;
         var mu = network.Mean(encoderOutput);
         var logVariance = network.LogVariance(encoderOutput);
         var eps = tensor(vaeNoise, [1, vaeScoring.Samples, latent]);
-        var z = mu.unsqueeze(1) + (logVariance * 0.5f).exp().unsqueeze(1) * eps;
+        var z = mu.unsqueeze(1) + logVariance.mul(half).exp().unsqueeze(1) * eps;
         var decoded = network.Decode(z.reshape(rows * vaeScoring.Samples, latent)).reshape(rows, vaeScoring.Samples, InputSize);
         var target = x.unsqueeze(1).expand_as(decoded);
         if (vaeScoring.Score == VaeAnomalyScore.ExpectedReconstructionError)
             return (decoded - target).square().mean([1, 2]);
 
         var negativeLogLikelihood = vaeScoring.BernoulliLikelihood
-            ? nn.functional.binary_cross_entropy(decoded.clamp(1e-6, 1 - 1e-6), target, reduction: nn.Reduction.None)
+            ? nn.functional.binary_cross_entropy(decoded.clamp(low, high), target, reduction: nn.Reduction.None)
             : (decoded - target).square();
-        var kl = (-0.5f * (1 + logVariance - mu.square() - logVariance.exp())).sum(1);
+        var kl = logVariance.add(one).sub_(mu.square()).sub_(logVariance.exp()).mul_(minusHalf).sum(1);
         return negativeLogLikelihood.sum(2).mean([1]) + kl;
     }
 
