@@ -47,7 +47,7 @@ internal static class AutoencoderTrainer
             using var featureMin = train.amin(new long[] { 0 }, keepdim: true);
             using var featureMax = train.amax(new long[] { 0 }, keepdim: true);
             var objective = TrainingObjective.Create(network, options, options.NumberOfEpochs, featureMin, featureMax, generator);
-            using var optimizer = CreateOptimizer(network, options);
+            using var optimizer = new GradientDescent(options.Optimizer, network.parameters(), options.LearningRate, options.WeightDecay, options.Momentum);
 
             var trainingLoss = new List<float>();
             var validationLoss = new List<float>();
@@ -66,10 +66,10 @@ internal static class AutoencoderTrainer
                     checkAlive();
                     using var scope = NewDisposeScope();
                     var batch = train.index_select(0, permutation.narrow(0, start, Math.Min(batchSize, trainRows - start)));
-                    optimizer.zero_grad();
+                    optimizer.ZeroGrad();
                     var loss = objective.Loss(batch, epoch, deterministic: false);
                     loss.backward();
-                    optimizer.step();
+                    optimizer.Step();
                     sum += loss.item<float>();
                     batches++;
                 }
@@ -138,14 +138,6 @@ internal static class AutoencoderTrainer
         }
         return (float)(sum / rows);
     }
-
-    private static optim.Optimizer CreateOptimizer(AutoencoderNetwork network, AutoencoderOptions options) => options.Optimizer switch
-    {
-        OptimizerKind.Adam => optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
-        OptimizerKind.AdamW => optim.AdamW(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay),
-        OptimizerKind.Sgd => optim.SGD(network.parameters(), options.LearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
-        _ => throw new ArgumentOutOfRangeException(nameof(options), options.Optimizer, "Unknown optimizer."),
-    };
 
     private static void Snapshot(AutoencoderNetwork network, Dictionary<string, Tensor> best)
     {
