@@ -93,9 +93,9 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = empty(rows, InputSize);
-        x.data<float>().CopyFrom(input, 0, 0);
+        TensorData.Write(x, input);
         standardization?.ApplyInPlace(x);
-        ScoreBatch(x).data<float>().CopyTo(scores, 0, 0);
+        TensorData.Read(ScoreBatch(x), scores);
     }
 
     /// <summary>Scores rows that are already standardized (the training rows), <paramref name="batchSize"/> rows per network call.</summary>
@@ -109,8 +109,8 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, rows - start);
             var x = empty(count, InputSize);
-            x.data<float>().CopyFrom(values.AsSpan(start * InputSize, count * InputSize), 0, 0);
-            ScoreBatch(x).data<float>().CopyTo(scores.AsSpan(start, count), 0, 0);
+            TensorData.Write(x, values.AsSpan(start * InputSize, count * InputSize));
+            TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count));
         }
         return scores;
     }

@@ -42,18 +42,18 @@ internal sealed class AutoencoderScorer : IBatchScorer
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var x = empty(rows, InputSize);
-        x.data<float>().CopyFrom(input, 0, 0);
+        TensorData.Write(x, input);
         var code = network.Code(network.EncoderOutput(x));
         if (active[embedding])
-            code.data<float>().CopyTo(outputs[embedding], 0, 0);
+            TensorData.Read(code, outputs[embedding]);
         var wantsReconstruction = reconstruction >= 0 && active[reconstruction];
         var wantsError = error >= 0 && active[error];
         if (!wantsReconstruction && !wantsError)
             return;
         var reconstructed = network.Decode(code);
         if (wantsReconstruction)
-            reconstructed.data<float>().CopyTo(outputs[reconstruction], 0, 0);
+            TensorData.Read(reconstructed, outputs[reconstruction]);
         if (wantsError)
-            (reconstructed - x).square().mean(new long[] { 1 }).data<float>().CopyTo(outputs[error], 0, 0);
+            TensorData.Read((reconstructed - x).square().mean(new long[] { 1 }), outputs[error]);
     }
 }

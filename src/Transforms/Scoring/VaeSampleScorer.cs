@@ -57,7 +57,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
                 VaeSamplingMode.Posterior => Posterior(FromSpan(input, rows, InputSize), rows, firstPosition),
                 _ => FromSpan(input, rows, latent),
             };
-            network.Decode(z).data<float>().CopyTo(outputs[0], 0, 0);
+            TensorData.Read(network.Decode(z), outputs[0]);
         }
         if (output != VaeDecoderOutput.Mean)
             DrawObservations(outputs[0].AsSpan(0, rows * network.Description.InputSize), rows, firstPosition);
@@ -108,7 +108,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
     private static Tensor FromSpan(ReadOnlySpan<float> values, int rows, int width)
     {
         var t = empty(rows, width);
-        t.data<float>().CopyFrom(values[..(rows * width)], 0, 0);
+        TensorData.Write(t, values[..(rows * width)]);
         return t;
     }
 }
