@@ -136,17 +136,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
         var description = NetworkDescription.Read(ctx.Reader);
         var trainingLoss = ModelFormat.ReadFloats(ctx.Reader, "the training loss history");
         var validationLoss = ModelFormat.ReadFloats(ctx.Reader, "the validation loss history");
-        TorchRuntime.EnsureLoaded();
-        var network = new AutoencoderNetwork(description);
-        try
-        {
-            NetworkWeights.Read(ctx.Reader, network);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        var network = NetworkWeights.ReadNetwork(ctx.Reader, description);
         return new AutoencoderEmbeddingTransformer(network, columns, batchSize, trainingLoss, validationLoss);
     }
 }

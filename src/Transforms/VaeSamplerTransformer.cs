@@ -238,22 +238,15 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         var description = NetworkDescription.Read(ctx.Reader);
         if (description.Kind != AutoencoderKind.Variational)
             throw new FormatException($"Model file describes a {description.Kind} network; a VaeSampler holds a Variational one.");
-        TorchRuntime.EnsureLoaded();
-        var network = new AutoencoderNetwork(description);
+        var network = NetworkWeights.ReadNetwork(ctx.Reader, description);
         try
         {
-            NetworkWeights.Read(ctx.Reader, network);
             return new VaeSamplerTransformer(network, settings, batchSize);
         }
         catch (ArgumentException ex)
         {
             network.Dispose();
             throw new FormatException($"Model file holds an invalid VaeSampler: {ex.Message}", ex);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
         }
     }
 }

@@ -196,17 +196,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
             throw new FormatException($"Model file holds {(vaeScoring is null ? "no" : "")} posterior sampling settings for a {description.Kind} autoencoder.");
         var trainingLoss = ModelFormat.ReadFloats(ctx.Reader, "the training loss history");
         var validationLoss = ModelFormat.ReadFloats(ctx.Reader, "the validation loss history");
-        TorchRuntime.EnsureLoaded();
-        var network = new AutoencoderNetwork(description);
-        try
-        {
-            NetworkWeights.Read(ctx.Reader, network);
-        }
-        catch
-        {
-            network.Dispose();
-            throw;
-        }
+        var network = NetworkWeights.ReadNetwork(ctx.Reader, description);
         return new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring, trainingLoss, validationLoss);
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
@@ -25,6 +26,26 @@ internal static class NetworkWeights
             var data = values.data<float>().ToArray();
             writer.Write(data.Length);
             writer.Write(MemoryMarshal.AsBytes(data.AsSpan()));
+        }
+    }
+
+    /// <summary>
+    /// Builds the network <paramref name="description"/> describes and reads its weights; a failure disposes the
+    /// half-built network, so nothing native leaks from a corrupted file.
+    /// </summary>
+    public static AutoencoderNetwork ReadNetwork(BinaryReader reader, NetworkDescription description)
+    {
+        TorchRuntime.EnsureLoaded();
+        var network = new AutoencoderNetwork(description);
+        try
+        {
+            Read(reader, network);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
         }
     }
 
