@@ -3,14 +3,15 @@ using Microsoft.ML.Data;
 
 namespace MLNetAutoencoders.QuickStart;
 
-/// <summary>Command line: --epochs N, --rows N, --output DIR.</summary>
-internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? OutputDirectory)
+/// <summary>Command line: --epochs N, --rows N, --output DIR, --embedded.</summary>
+internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? OutputDirectory, bool Embedded = false)
 {
     public const string Usage =
-        "Usage: dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR]]\n" +
-        "  --epochs N    training epochs (default: 8 on the full dataset, 20 on the embedded subset)\n" +
+        "Usage: dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR] [--embedded]]\n" +
+        "  --epochs N    training epochs (default: 20 on the full dataset, 100 on the embedded subset)\n" +
         "  --rows N      use only the first N training images (default: all)\n" +
-        "  --output DIR  where the model zip is written (default: <temp>/mlnet-autoencoders-quickstart)";
+        "  --output DIR  where the model zip is written (default: <temp>/mlnet-autoencoders-quickstart)\n" +
+        "  --embedded    use the small subset embedded in MLNetAutoencoders.SampleData even when the full dataset is installed";
 
     /// <summary>Parses the arguments; on failure <paramref name="error"/> says why (null for --help).</summary>
     public static bool TryParse(string[] args, out QuickStartArguments result, out string? error)
@@ -22,6 +23,11 @@ internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? Outpu
             var name = args[i];
             if (name is "-h" or "--help")
                 return false;
+            if (name == "--embedded")
+            {
+                result = result with { Embedded = true };
+                continue;
+            }
             if (i + 1 >= args.Length)
             {
                 error = $"Missing value after {name}.";
