@@ -9,7 +9,8 @@ namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
 /// Where Fit's time goes: the steps of src/Estimators/Training/AutoencoderTrainer.cs replayed with the same
-/// internal types (TrainingData, TrainingObjective) and a stopwatch around each, next to the raw loop's steps.
+/// internal types (TrainingData, TrainingObjective, GradientDescent) and a stopwatch around each, next to the raw
+/// loop's steps (TorchSharp's optim.Adam).
 /// </summary>
 internal static class ProfileBenchmark
 {
@@ -47,6 +48,23 @@ internal static class ProfileBenchmark
             order.Select(p => (p, ticks[p] / (double)Stopwatch.Frequency));
     }
 
+    private static readonly List<double> OursRss = new();
+    private static readonly List<double> RawRss = new();
+
+    /// <summary>The process's resident set (VmRSS) in MB; NaN where /proc is missing.</summary>
+    private static double ResidentMegabytes()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/self/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+        }
+        catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+            return double.NaN;
+        }
+    }
+
     public static void Run(BenchmarkData data, int epochs, Report report)
     {
         var ml = new MLContext(seed: 1);
@@ -74,6 +92,9 @@ internal static class ProfileBenchmark
         }
         Console.WriteLine($"| total | {oursTotal:F2} | {rawTotal:F2} |");
         report.Add(new Measurement("Profile", "total (s)", oursTotal, rawTotal, "raw loop", oursTotal / rawTotal, null, null, [oursTotal], [rawTotal]));
+        report.Add(new Measurement("Profile", "resident memory growth during the epochs, MB (informational)", OursRss[^1] - OursRss[0], RawRss[^1] - RawRss[0],
+            "raw loop", null, null, null, OursRss.ToArray(), RawRss.ToArray(),
+            "VmRSS after tensor setup and after each epoch; native memory that TorchSharp frees only when the GC finalizes tensors shows up here"));
         if (perEpochSteady.Count > 0)
             report.Add(new Measurement("Profile", "steady samples/s (epochs after the first)", Report.Median(perEpochSteady), Report.Median(rawSteady), "raw loop",
                 Report.Median(perEpochSteady) / Report.Median(rawSteady), null, null, perEpochSteady.ToArray(), rawSteady.ToArray()));
@@ -96,8 +117,11 @@ internal static class ProfileBenchmark
         var featureMin = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amin(new long[] { 0 }, keepdim: true));
         var featureMax = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amax(new long[] { 0 }, keepdim: true));
         var objective = TrainingObjective.Create(network, options, epochs, featureMin, featureMax, generator);
-        var optimizer = optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        // The trainer's own optimizer (src/Estimators/Training/GradientDescent.cs), as AutoencoderTrainer uses it.
+        var optimizer = new GradientDescent(options.Optimizer, network.parameters(), options.LearningRate, options.WeightDecay, options.Momentum);
         var perEpochSteady = new List<double>();
+        OursRss.Clear();
+        OursRss.Add(ResidentMegabytes());
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -108,15 +132,16 @@ internal static class ProfileBenchmark
             {
                 var scope = ours.Time("NewDisposeScope", () => NewDisposeScope());
                 var batch = ours.Time("index_select batch", () => trainTensor.index_select(0, permutation.narrow(0, start, Math.Min(options.BatchSize, rows - start))));
-                ours.Time("zero_grad", () => optimizer.zero_grad());
+                ours.Time("zero_grad", () => optimizer.ZeroGrad());
                 var loss = ours.Time("forward + loss (objective.Loss)", () => objective.Loss(batch, epoch, deterministic: false));
                 ours.Time("backward", () => loss.backward());
-                ours.Time("optimizer.step", () => optimizer.step());
+                ours.Time("optimizer.step", () => optimizer.Step());
                 sum += ours.Time("loss.item<float>() per batch", () => loss.item<float>());
                 ours.Time("scope.Dispose", () => scope.Dispose());
             }
             if (epoch > 0)
                 perEpochSteady.Add(rows / epochClock.Elapsed.TotalSeconds);
+            OursRss.Add(ResidentMegabytes());
         }
         network.eval();
         var oursTotal = total.Elapsed.TotalSeconds;
@@ -143,6 +168,8 @@ internal static class ProfileBenchmark
         var x = raw.Time("tensor(values)", () => tensor(data.Train.Pixels, new long[] { rows, Canonical.InputSize }));
         var rawOptimizer = optim.Adam(rawNetwork.parameters(), Canonical.LearningRate);
         var rawSteady = new List<double>();
+        RawRss.Clear();
+        RawRss.Add(ResidentMegabytes());
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -159,6 +186,7 @@ internal static class ProfileBenchmark
             }
             if (epoch > 0)
                 rawSteady.Add(rows / epochClock.Elapsed.TotalSeconds);
+            RawRss.Add(ResidentMegabytes());
         }
         var rawTotal = total.Elapsed.TotalSeconds;
         rawOptimizer.Dispose();
