@@ -43,4 +43,20 @@ internal static class Columns
         }
         return rows.Select(r => r.ToArray()).ToArray();
     }
+
+    /// <summary>A Single column, one pass.</summary>
+    public static float[] ReadSingles(IDataView data, string name)
+    {
+        var column = data.Schema[name];
+        var values = new List<float>();
+        using var cursor = data.GetRowCursor([column]);
+        var getter = cursor.GetGetter<float>(column);
+        var value = 0f;
+        while (cursor.MoveNext())
+        {
+            getter(ref value);
+            values.Add(value);
+        }
+        return values.ToArray();
+    }
 }

@@ -1,0 +1,231 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.SampleData;
+using MLNetAutoencoders.Samples.Gallery.Analysis;
+using MLNetAutoencoders.Samples.Gallery.Drawing;
+using SkiaSharp;
+
+namespace MLNetAutoencoders.Samples.Gallery;
+
+/// <summary>What <see cref="VaeGenerationSample.Run"/> measured and wrote.</summary>
+/// <param name="PriorSamplesPath">The PNG of new items decoded from z drawn from the prior N(0, I).</param>
+/// <param name="ManifoldPath">The PNG of the 2-D VAE's decoder over a regular grid of its latent plane.</param>
+/// <param name="InterpolationPath">The PNG of decoded straight lines in latent space between pairs of test items.</param>
+/// <param name="TestReconstructionMse">Mean squared error of the VAE's reconstructions (decoded posterior means) of the test images.</param>
+/// <param name="PriorMeanImageMse">Mean squared difference between the mean prior sample and the mean test image.</param>
+/// <param name="MeanImageEnergy">Mean squared value of the mean test image: the <see cref="PriorMeanImageMse"/> of all-black samples.</param>
+/// <param name="ManifoldLatentSpread">Standard deviation of the 2-D VAE's test embeddings (posterior means) per axis, averaged: about 1 when the codes fill the prior.</param>
+/// <param name="TrainRows">Training images used.</param>
+/// <param name="TestRows">Test images reconstructed.</param>
+/// <param name="Epochs">Training epochs of each VAE.</param>
+/// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+public sealed record VaeGenerationResult(string PriorSamplesPath, string ManifoldPath, string InterpolationPath, double TestReconstructionMse,
+    double PriorMeanImageMse, double MeanImageEnergy, double ManifoldLatentSpread, int TrainRows, int TestRows, int Epochs, TimeSpan Elapsed);
+
+/// <summary>
+/// A variational autoencoder (Kingma &amp; Welling 2014) generating Fashion-MNIST items: a grid of samples decoded from
+/// the prior, the decoder of a VAE with a 2-D latent space drawn over a regular grid of that plane (the paper's
+/// "learned manifold" figure), and decoded straight lines in latent space between pairs of test items. Both VAEs have
+/// one hidden layer of 512 ReLU units, a sigmoid output and a Bernoulli likelihood (binary cross-entropy), as in the paper.
+/// </summary>
+public static class VaeGenerationSample
+{
+    /// <summary>Training images used on the full dataset unless --rows says otherwise.</summary>
+    public const int DefaultTrainRows = 60_000;
+
+    /// <summary>Epochs of each VAE on the full dataset.</summary>
+    public const int DefaultEpochsFullDataset = 15;
+
+    /// <summary>Epochs of each VAE on the embedded 5,000-image subset.</summary>
+    public const int DefaultEpochsEmbeddedSubset = 60;
+
+    /// <summary>Latent size of the VAE whose prior samples and interpolations are drawn.</summary>
+    public const int LatentDimension = 16;
+
+    /// <summary>Prior samples drawn in the grid (and averaged for <see cref="VaeGenerationResult.PriorMeanImageMse"/>).</summary>
+    public const int PriorGridSide = 10;
+
+    /// <summary>Points per side of the manifold grid.</summary>
+    public const int ManifoldGridSide = 20;
+
+    /// <summary>The manifold grid spans [-ManifoldExtent, ManifoldExtent] on both latent axes (95 % of the prior's mass per axis).</summary>
+    public const float ManifoldExtent = 1.96f;
+
+    /// <summary>Points of each interpolation, both reconstructions included.</summary>
+    public const int InterpolationSteps = 10;
+
+    /// <summary>The class pairs interpolated, by class index: the first test image of each class is used.</summary>
+    public static IReadOnlyList<(int From, int To)> InterpolatedClasses { get; } = [(7, 9), (0, 3), (1, 8), (2, 5)];
+
+    private static readonly int[] HiddenLayers = [512];
+
+    /// <summary>Trains both VAEs, samples and draws <c>vae-prior-samples.png</c>, <c>vae-manifold.png</c> and <c>vae-interpolation.png</c>.</summary>
+    public static VaeGenerationResult Run(SampleSettings settings)
+    {
+        var log = settings.Log;
+        var total = Stopwatch.StartNew();
+        var mlContext = new MLContext(seed: 1);
+        var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
+        var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
+
+        using var vae = Train(mlContext, data, LatentDimension, epochs, log);
+        using var sampler = mlContext.Transforms.VaeSampler(vae, VaeSamplingMode.Prior, seed: 7).Fit(data.TestView);
+
+        var reconstructions = Columns.ReadVectors(vae.Transform(data.TestView), "Reconstruction");
+        var reconstructionMse = MeanSquaredError.Between(reconstructions, data.Test.Pixels);
+        var priorSamples = Columns.ReadVectors(sampler.Generate(PriorGridSide * PriorGridSide), "Sample");
+        var meanTestImage = MeanImage(data.Test.ToJaggedImages());
+        var priorMeanImageMse = MeanSquaredError.Between([MeanImage(priorSamples)], meanTestImage);
+        var meanImageEnergy = meanTestImage.Average(v => (double)v * v);
+        log.WriteLine($"Test reconstruction MSE {reconstructionMse:F4}; mean prior sample vs mean test image: MSE {priorMeanImageMse:F5} " +
+                      $"(an all-black sample would give {meanImageEnergy:F5})");
+
+        var pairs = InterpolatedClasses
+            .Select(p => (From: Array.IndexOf(data.Test.Labels, p.From), To: Array.IndexOf(data.Test.Labels, p.To)))
+            .Where(p => p.From >= 0 && p.To >= 0)
+            .ToArray();
+        var paths = pairs.Select(p => sampler.Interpolate(data.Test.GetImage(p.From).ToArray(), data.Test.GetImage(p.To).ToArray(), InterpolationSteps)).ToArray();
+
+        using var vae2 = Train(mlContext, data, 2, epochs, log);
+        var codes = Columns.ReadVectors(vae2.Transform(data.TestView), "Embedding");
+        var spread = Enumerable.Range(0, 2).Average(axis => StandardDeviation(codes.Select(c => (double)c[axis])));
+        var grid = ManifoldGrid();
+        using var decoder = mlContext.Transforms.VaeSampler(vae2, VaeSamplingMode.Decode).Fit(VectorData.ToDataView(mlContext, "Embedding", grid));
+        var manifold = Columns.ReadVectors(decoder.Transform(VectorData.ToDataView(mlContext, "Embedding", grid)), "Sample");
+        log.WriteLine($"2-D VAE: test codes have a standard deviation of {spread:F2} per axis (the prior's is 1)");
+
+        var trained = $"784-{string.Join("-", HiddenLayers)}-z, {epochs} epochs on {data.Train.Count:N0} images";
+        var priorPath = DrawPriorSamples(Path.Combine(settings.OutputDirectory, "vae-prior-samples.png"), priorSamples,
+            $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z ~ N(0, I), decoder mean shown.");
+        var manifoldPath = DrawManifold(Path.Combine(settings.OutputDirectory, "vae-manifold.png"), manifold,
+            $"VAE {trained.Replace("-z", "-2")}; z on a {ManifoldGridSide}x{ManifoldGridSide} grid over [-{ManifoldExtent}, {ManifoldExtent}]².");
+        var interpolationPath = DrawInterpolations(Path.Combine(settings.OutputDirectory, "vae-interpolation.png"), data, pairs, paths,
+            $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z = (1 - t) mu(a) + t mu(b), decoded.");
+
+        var result = new VaeGenerationResult(priorPath, manifoldPath, interpolationPath, reconstructionMse, priorMeanImageMse, meanImageEnergy,
+            spread, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        log.WriteLine();
+        log.WriteLine($"| VaeGeneration                          | value |");
+        log.WriteLine($"|----------------------------------------|-------|");
+        log.WriteLine($"| train / test images                    | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
+        log.WriteLine($"| epochs (each VAE)                      | {epochs} |");
+        log.WriteLine($"| test reconstruction MSE (latent {LatentDimension})    | {reconstructionMse:F4} |");
+        log.WriteLine($"| mean prior sample vs mean test image   | MSE {priorMeanImageMse:F5} (all-black: {meanImageEnergy:F5}) |");
+        log.WriteLine($"| 2-D VAE test code spread per axis      | {spread:F2} |");
+        log.WriteLine($"| images                                 | {priorPath}, {manifoldPath}, {interpolationPath} |");
+        log.WriteLine($"| total time                             | {result.Elapsed.TotalSeconds:F1} s |");
+        return result;
+    }
+
+    /// <summary>The VAE of the sample: one hidden layer, sigmoid output, Bernoulli likelihood.</summary>
+    internal static AutoencoderOptions Options(int latentDimension, int epochs, TextWriter log) => new()
+    {
+        Kind = AutoencoderKind.Variational,
+        Likelihood = VaeLikelihood.Bernoulli,
+        OutputActivation = Activation.Sigmoid,
+        LatentDimension = latentDimension,
+        HiddenLayerSizes = HiddenLayers,
+        NumberOfEpochs = epochs,
+        BatchSize = 128,
+        LearningRate = 1e-3,
+        Seed = 1,
+        Progress = new TrainingLog(log, $"VAE, latent {latentDimension}"),
+        ReconstructionErrorColumnName = null,
+    };
+
+    /// <summary>Row-major points of a regular grid over the latent plane: x grows to the right, y upwards (first row at the top).</summary>
+    public static float[][] ManifoldGrid()
+    {
+        var points = new float[ManifoldGridSide * ManifoldGridSide][];
+        for (var row = 0; row < ManifoldGridSide; row++)
+            for (var column = 0; column < ManifoldGridSide; column++)
+                points[row * ManifoldGridSide + column] = [Coordinate(column), Coordinate(ManifoldGridSide - 1 - row)];
+        return points;
+
+        static float Coordinate(int i) => -ManifoldExtent + 2 * ManifoldExtent * i / (ManifoldGridSide - 1);
+    }
+
+    private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, int latentDimension, int epochs, TextWriter log)
+    {
+        log.WriteLine();
+        log.WriteLine($"Training the VAE 784-{string.Join("-", HiddenLayers)}-{latentDimension} (Bernoulli likelihood) on {data.Train.Count:N0} images " +
+                      $"for {epochs} epochs...");
+        return mlContext.Transforms.Autoencoder(Options(latentDimension, epochs, log)).Fit(data.TrainView);
+    }
+
+    private static float[] MeanImage(float[][] images)
+    {
+        var mean = new float[images[0].Length];
+        foreach (var image in images)
+            for (var i = 0; i < mean.Length; i++)
+                mean[i] += image[i] / images.Length;
+        return mean;
+    }
+
+    private static double StandardDeviation(IEnumerable<double> values)
+    {
+        var list = values.ToList();
+        var mean = list.Average();
+        return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count);
+    }
+
+    private static string DrawPriorSamples(string path, float[][] samples, string caption)
+    {
+        const int scale = 2, gap = 4, tile = 28 * scale + gap, margin = 24, top = 50;
+        var side = PriorGridSide * tile - gap;
+        using var figure = new Figure(Math.Max(side + 2 * margin, 640), top + side + 40);
+        var left = (figure.Width - side) / 2;
+        figure.Text("New Fashion-MNIST items sampled from a VAE's prior", figure.Width / 2f, 30, 18, SKTextAlign.Center, bold: true);
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var x = left + i % PriorGridSide * tile;
+            var y = top + i / PriorGridSide * tile;
+            figure.GreyImage(Tones.FromUnitInterval(samples[i]), 28, 28, new SKRect(x, y, x + 28 * scale, y + 28 * scale));
+        }
+        figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
+        return figure.SavePng(path, greyScale: true);
+    }
+
+    private static string DrawManifold(string path, float[][] decoded, string caption)
+    {
+        const int tile = 28, margin = 100, top = 50;
+        var side = ManifoldGridSide * tile;
+        using var figure = new Figure(side + 2 * margin, top + side + 70);
+        figure.Text("The decoder of a 2-D VAE over a grid of its latent plane", figure.Width / 2f, 30, 18, SKTextAlign.Center, bold: true);
+        for (var i = 0; i < decoded.Length; i++)
+        {
+            var x = margin + i % ManifoldGridSide * tile;
+            var y = top + i / ManifoldGridSide * tile;
+            figure.GreyImage(Tones.FromUnitInterval(decoded[i]), 28, 28, new SKRect(x, y, x + tile, y + tile));
+        }
+        figure.Text($"z2 = {ManifoldExtent}", margin - 8, top + tile / 2f + 5, 14, SKTextAlign.Right);
+        figure.Text($"z2 = -{ManifoldExtent}", margin - 8, top + side - tile / 2f + 5, 14, SKTextAlign.Right);
+        figure.Text($"z1 = -{ManifoldExtent}", margin, top + side + 22, 14);
+        figure.Text($"z1 = {ManifoldExtent}", margin + side, top + side + 22, 14, SKTextAlign.Right);
+        figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
+        return figure.SavePng(path, greyScale: true);
+    }
+
+    private static string DrawInterpolations(string path, GalleryData data, (int From, int To)[] pairs, float[][][] paths, string caption)
+    {
+        var rows = new ImageRows(InterpolationSteps + 2, labelWidth: 200);
+        const int top = 80;
+        using var figure = new Figure(rows.Width + 10, top + pairs.Length * rows.Cell + 36);
+        figure.Text("Walking in a VAE's latent space from one test item to another", figure.Width / 2f, 30, 18, SKTextAlign.Center, bold: true);
+        var captions = new List<string> { "item a" };
+        captions.AddRange(Enumerable.Range(0, InterpolationSteps).Select(i => $"t = {(double)i / (InterpolationSteps - 1):0.##}"));
+        captions.Add("item b");
+        rows.Captions(figure, captions, top - 10);
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            var (from, to) = pairs[p];
+            var images = new List<byte[]> { Tones.FromUnitInterval(data.Test.GetImage(from)) };
+            images.AddRange(paths[p].Select(point => Tones.FromUnitInterval(point)));
+            images.Add(Tones.FromUnitInterval(data.Test.GetImage(to)));
+            rows.Row(figure, top + p * rows.Cell, FashionMnist.ClassNames[data.Test.Labels[from]], $"to {FashionMnist.ClassNames[data.Test.Labels[to]]}", images);
+        }
+        figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
+        return figure.SavePng(path, greyScale: true);
+    }
+}
