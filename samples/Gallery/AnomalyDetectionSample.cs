@@ -86,15 +86,15 @@ public static class AnomalyDetectionSample
         options.Autoencoder.Progress = new TrainingLog(log, "detector");
         using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(options).Fit(trainView);
         var scored = detector.Transform(testView);
-        var scores = Columns.ReadSingles(scored, "Score");
-        var flagged = ReadBooleans(scored, "PredictedLabel");
+        var scores = Columns.ReadScalars<float>(scored, "Score");
+        var flagged = Columns.ReadScalars<bool>(scored, "PredictedLabel");
         var autoencoder = new DetectorRoc("Autoencoder detector", RocCurve.From(scores, isAnomaly),
             mlContext.AnomalyDetection.Evaluate(scored).AreaUnderRocCurve);
 
         log.WriteLine($"Training ML.NET RandomizedPca (rank {PcaRank}) on the same images...");
         var pca = mlContext.AnomalyDetection.Trainers.RandomizedPca(rank: PcaRank, seed: 1).Fit(trainView);
         var pcaScored = pca.Transform(testView);
-        var pcaRoc = new DetectorRoc($"ML.NET RandomizedPca, rank {PcaRank}", RocCurve.From(Columns.ReadSingles(pcaScored, "Score"), isAnomaly),
+        var pcaRoc = new DetectorRoc($"ML.NET RandomizedPca, rank {PcaRank}", RocCurve.From(Columns.ReadScalars<float>(pcaScored, "Score"), isAnomaly),
             mlContext.AnomalyDetection.Evaluate(pcaScored).AreaUnderRocCurve);
 
         var detectionRate = Rate(flagged, isAnomaly, anomalies: true);
@@ -132,21 +132,6 @@ public static class AnomalyDetectionSample
             split.GetImage(indices[k]).CopyTo(pixels.AsSpan(k * FashionMnistSplit.PixelCount));
         return new FashionMnistSplit(split.Split, pixels, Enumerable.Repeat(label, indices.Length).ToArray(),
             $"{split.Source}, class {label} only", split.IsEmbeddedSubset);
-    }
-
-    private static bool[] ReadBooleans(IDataView data, string name)
-    {
-        var column = data.Schema[name];
-        var values = new List<bool>();
-        using var cursor = data.GetRowCursor([column]);
-        var getter = cursor.GetGetter<bool>(column);
-        var value = false;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            values.Add(value);
-        }
-        return values.ToArray();
     }
 
     private static double Rate(bool[] flagged, bool[] isAnomaly, bool anomalies)

@@ -44,14 +44,14 @@ internal static class Columns
         return rows.Select(r => r.ToArray()).ToArray();
     }
 
-    /// <summary>A Single column, one pass.</summary>
-    public static float[] ReadSingles(IDataView data, string name)
+    /// <summary>A scalar column (Single, Boolean, ...), one pass.</summary>
+    public static T[] ReadScalars<T>(IDataView data, string name)
     {
         var column = data.Schema[name];
-        var values = new List<float>();
+        var values = new List<T>();
         using var cursor = data.GetRowCursor([column]);
-        var getter = cursor.GetGetter<float>(column);
-        var value = 0f;
+        var getter = cursor.GetGetter<T>(column);
+        T value = default!;
         while (cursor.MoveNext())
         {
             getter(ref value);
