@@ -105,7 +105,7 @@ internal static class ProfileBenchmark
         // --- Our training loop, step by step (mirrors AutoencoderTrainer.Train for an undercomplete AE without validation).
         var ours = new Phases();
         var total = Stopwatch.StartNew();
-        var trainingData = ours.Time("TrainingData.Load (IDataView -> float[])", () => TrainingData.Load(train, "Features", Canonical.InputSize, () => { }));
+        var trainingData = ours.Time("TrainingData.Load (IDataView -> float[])", () => TrainingData.Load(train, "Features", Canonical.InputSize, false, () => { }));
         manual_seed(1);
         var network = new AutoencoderNetwork(Canonical.Description());
         using var generator = new Generator(1);

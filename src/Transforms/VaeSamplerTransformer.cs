@@ -33,7 +33,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     private readonly DisposalGuard guard;
 
     /// <summary>Takes ownership of <paramref name="network"/>.</summary>
-    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize)
+    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize, long? skippedTrainingRows = null)
     {
         RequireVariational(network.Description.Kind, nameof(network));
         ArgumentNullException.ThrowIfNull(settings);
@@ -48,6 +48,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         network.eval();
         Settings = settings;
         ScoringBatchSize = scoringBatchSize;
+        SkippedTrainingRows = skippedTrainingRows;
         guard = new DisposalGuard(nameof(VaeSamplerTransformer), network.Dispose);
         scorer = CreateScorer(settings.Mode, settings.Seed);
     }
@@ -67,6 +68,13 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     /// <summary>Rows per network call when sampling through a cursor.</summary>
     public int ScoringBatchSize { get; }
 
+    /// <summary>
+    /// Training rows that the VAE's training left out because they held NaN or infinity
+    /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c>, through <c>Vae</c>; for a wrapped fitted VAE, its own count); 0 when none were. Null for a transformer loaded from a model
+    /// file: the count is not saved.
+    /// </summary>
+    public long? SkippedTrainingRows { get; }
+
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
@@ -85,7 +93,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
             using (no_grad())
                 foreach (var ((_, target), (_, source)) in copy.named_parameters().Zip(vae.Model.named_parameters()))
                     target.copy_(source);
-            return new VaeSamplerTransformer(copy, settings, scoringBatchSize);
+            return new VaeSamplerTransformer(copy, settings, scoringBatchSize, vae.SkippedTrainingRows);
         }
         catch
         {

@@ -49,7 +49,8 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var description = autoencoder.Describe(inputSize, channel);
         var seed = settings.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
-        var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, host.CheckAlive);
+        var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        data.ReportSkipped(channel, options.FeatureColumnName);
         var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
         standardization?.ApplyInPlace(data.Values);
         channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
@@ -59,7 +60,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
             ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)
             : null;
-        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss);
+        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
         try
         {
             float threshold;

@@ -33,7 +33,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private readonly DisposalGuard guard;
 
     internal AutoencoderAnomalyModelParameters(AutoencoderNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss)
+        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
     {
         if (standardization is not null && standardization.Means.Count != network.Description.InputSize)
             throw new ArgumentException($"The standardization has {standardization.Means.Count} features; the network reads {network.Description.InputSize}.", nameof(standardization));
@@ -46,6 +46,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         vaeNoise = vaeScoring?.Noise(network.Description.LatentSize) ?? [];
         TrainingLoss = trainingLoss.ToArray();
         ValidationLoss = validationLoss.ToArray();
+        SkippedTrainingRows = skippedTrainingRows;
         guard = new DisposalGuard(nameof(AutoencoderAnomalyModelParameters), network.Dispose);
     }
 
@@ -78,6 +79,13 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
 
     /// <summary>Mean validation loss of each epoch; empty when no validation fraction was set.</summary>
     public IReadOnlyList<float> ValidationLoss { get; }
+
+    /// <summary>
+    /// Training rows that the detector's training left out because they held NaN or infinity
+    /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c> of <c>AutoencoderAnomalyOptions.Autoencoder</c>; they count neither in the standardization nor in the threshold); 0 when none were. Null for a model loaded from a model
+    /// file: the count is not saved.
+    /// </summary>
+    public long? SkippedTrainingRows { get; }
 
     PredictionKind IPredictor.PredictionKind => PredictionKind.AnomalyDetection;
 
