@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using TorchSharp;
 using MLNetAutoencoders;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
@@ -166,10 +167,11 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         using (guard.Enter())
         using (NewDisposeScope())
         using (no_grad())
+        using (var one = 1.ToScalar()) // explicit and alive over the native call (TorchSharp 0.107's implicit Scalars are finalizer-freed)
         {
             var means = network.Mean(network.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
             var t = linspace(0, 1, steps).unsqueeze(1);
-            var z = (1 - t) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
+            var z = t.neg().add_(one) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
             decoded = network.Decode(z).data<float>().ToArray();
         }
         return Enumerable.Range(0, steps).Select(i => decoded.AsSpan(i * InputSize, InputSize).ToArray()).ToArray();
