@@ -83,6 +83,8 @@ internal static class SoakBenchmark
         var progress = new SynchronousProgress(p => Take("train", p.Epoch));
         var model = ml.Transforms.Autoencoder(Canonical.Options(epochs, progress: progress)).Fit(train);
         var afterFit = Take("fitted", epochs);
+        var fitPeakMB = PeakResidentMB();
+        Console.WriteLine($"  peak resident memory (VmHWM) through Fit: {fitPeakMB:F1} MB");
 
         var repetitions = (int)Math.Max(1, scoreRows / data.Test.Count);
         var source = new RepeatingDataView(data.Test.ToDataView(ml), repetitions);
@@ -133,6 +135,7 @@ internal static class SoakBenchmark
             liveTensorCount = "TorchSharp DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount on the thread that trains and scores (no process-wide count exists in TorchSharp 0.107)",
             summary,
             afterFit,
+            fitPeakResidentMB = fitPeakMB,
             afterDispose = end,
             samples,
         };
@@ -141,7 +144,7 @@ internal static class SoakBenchmark
         var json = Path.Combine(results, "soak.json");
         File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
         var md = Path.Combine(results, "soak.md");
-        File.WriteAllText(md, Markdown(summary, samples, epochs, n, data, started, loadAtStart));
+        File.WriteAllText(md, Markdown(summary, samples, epochs, n, data, started, loadAtStart, fitPeakMB));
         Console.WriteLine(File.ReadAllText(md));
         Console.WriteLine($"Results written to {json} and {md}");
         return 0;
@@ -179,7 +182,7 @@ internal static class SoakBenchmark
     }
 
     private static string Markdown(SeriesSummary[] summary, List<Sample> samples, int epochs, long scored, BenchmarkData data,
-        DateTimeOffset started, string load)
+        DateTimeOffset started, string load, double? fitPeakMB)
     {
         var inv = CultureInfo.InvariantCulture;
         var sb = new StringBuilder();
@@ -189,6 +192,8 @@ internal static class SoakBenchmark
                       "`Transform` (test set repeated, streamed; Embedding, Reconstruction and ReconstructionError read). " +
                       "Slopes are least-squares fits over the samples listed (first epoch / first 100k rows onwards).");
         sb.AppendLine();
+        if (fitPeakMB is { } peak)
+            sb.AppendLine(string.Create(inv, $"Peak resident memory through `Fit` (VmHWM after Fit): {peak:F1} MB.")).AppendLine();
         sb.AppendLine("| series | metric | first | last | max | slope |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|");
         foreach (var s in summary)
@@ -202,6 +207,15 @@ internal static class SoakBenchmark
         sb.AppendLine("Live tensors: TorchSharp 0.107 counts per thread only (`DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount`); " +
                       "training and the scoring cursor run on the measuring thread, so this is the number of tensors created there and not yet disposed.");
         return sb.ToString();
+    }
+
+    /// <summary>The process's peak resident set (VmHWM) so far, in MB; null off Linux.</summary>
+    private static double? PeakResidentMB()
+    {
+        if (!File.Exists("/proc/self/status"))
+            return null;
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
     }
 
     private static long LiveTensorsOnThisThread() => DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
