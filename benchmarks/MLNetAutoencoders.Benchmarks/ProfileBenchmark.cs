@@ -111,7 +111,7 @@ internal static class ProfileBenchmark
         using var generator = new Generator(1);
         var order = Enumerable.Range(0, rows).ToArray();
         new Random(1).Shuffle(order);
-        var all = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => tensor(trainingData.Values, new long[] { rows, Canonical.InputSize }));
+        var all = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainingData.Tensor.clone());
         var trainIndex = tensor(order.Select(i => (long)i).ToArray());
         var trainTensor = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => all.index_select(0, trainIndex));
         var featureMin = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amin(new long[] { 0 }, keepdim: true));

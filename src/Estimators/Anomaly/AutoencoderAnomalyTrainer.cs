@@ -49,10 +49,11 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var description = autoencoder.Describe(inputSize, channel);
         var seed = settings.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
-        var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        using var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
         data.ReportSkipped(channel, options.FeatureColumnName);
-        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
-        standardization?.ApplyInPlace(data.Values);
+        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
+        if (standardization is not null)
+            data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
         channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
                      $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
         var trained = AutoencoderTrainer.Train(data, description, settings, seed, channel, host.CheckAlive);
@@ -72,7 +73,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             else
             {
                 contamination = options.Contamination;
-                var scores = model.ScoreStandardized(data.Values, data.Rows, settings.ScoringBatchSize);
+                var scores = model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize);
                 threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
                 channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
             }

@@ -106,9 +106,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         TensorData.Read(ScoreBatch(x), scores);
     }
 
-    /// <summary>Scores rows that are already standardized (the training rows), <paramref name="batchSize"/> rows per network call.</summary>
-    internal float[] ScoreStandardized(float[] values, int rows, int batchSize)
+    /// <summary>Scores the rows of a [rows, features] tensor that are already standardized (the training rows), <paramref name="batchSize"/> rows per network call.</summary>
+    internal float[] ScoreStandardized(Tensor values, int batchSize)
     {
+        var rows = checked((int)values.shape[0]);
         using var lease = guard.Enter();
         using var noGrad = no_grad();
         var scores = new float[rows];
@@ -116,8 +117,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         {
             using var scope = NewDisposeScope();
             var count = Math.Min(batchSize, rows - start);
-            var x = empty(count, InputSize);
-            TensorData.Write(x, values.AsSpan(start * InputSize, count * InputSize));
+            var x = values.narrow(0, start, count).clone(); // a batch-sized copy, as scoring makes
             TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count));
         }
         return scores;
