@@ -73,7 +73,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             else
             {
                 contamination = options.Contamination;
-                var scores = model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize);
+                var scores = model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
                 threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
                 channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
             }

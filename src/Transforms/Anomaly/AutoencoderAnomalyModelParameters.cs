@@ -106,8 +106,11 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         TensorData.Read(ScoreBatch(x), scores);
     }
 
-    /// <summary>Scores the rows of a [rows, features] tensor that are already standardized (the training rows), <paramref name="batchSize"/> rows per network call.</summary>
-    internal float[] ScoreStandardized(Tensor values, int batchSize)
+    /// <summary>
+    /// Scores the rows of a [rows, features] tensor that are already standardized (the training rows),
+    /// <paramref name="batchSize"/> rows per network call; <paramref name="checkAlive"/> runs before each batch (cancellation).
+    /// </summary>
+    internal float[] ScoreStandardized(Tensor values, int batchSize, Action? checkAlive = null)
     {
         var rows = checked((int)values.shape[0]);
         using var lease = guard.Enter();
@@ -116,6 +119,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         for (var start = 0; start < rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
+            checkAlive?.Invoke();
             var count = Math.Min(batchSize, rows - start);
             var x = values.narrow(0, start, count).clone(); // a batch-sized copy, as scoring makes
             TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count));

@@ -104,6 +104,24 @@ public class AnomalyReliabilityTests
     }
 
     [Fact]
+    public void CancelExecutionAfterTheLastEpochStopsTheThresholdScoringAndFreesTheHalfBuiltModel()
+    {
+        var (ml, data) = Data(512);
+        var options = Options(epochs: 3);
+        options.Autoencoder.Progress = new CallbackProgress(p =>
+        {
+            if (p.Epoch == p.NumberOfEpochs)
+                ml.CancelExecution(); // training is over; the training rows are scored next for the threshold
+        });
+        var trainer = ml.AnomalyDetection.Trainers.Autoencoder(options);
+        var liveBefore = LiveTensors.OnThisThread;
+
+        Assert.ThrowsAny<OperationCanceledException>(() => trainer.Fit(data));
+
+        Assert.Equal(liveBefore, LiveTensors.OnThisThread);
+    }
+
+    [Fact]
     public void DisposingFreesTheNetworkAndEveryLaterUseThrowsObjectDisposedException()
     {
         var (ml, data) = Data();
