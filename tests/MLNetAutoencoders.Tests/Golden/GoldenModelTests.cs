@@ -38,6 +38,26 @@ public class GoldenModelTests
         Assert.All(Directory.GetFiles(folder, "*.zip"), zip => Assert.InRange(new FileInfo(zip).Length, 1, 20 * 1024));
     }
 
+    [Fact]
+    public void TheGeneratorRefusesAFolderThatAlreadyHoldsGoldenFiles()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetae-golden-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder.FullName, "embedding-undercomplete.zip"), [1, 2, 3]);
+
+            var ex = Assert.Throws<InvalidOperationException>(() => GoldenModelCatalog.Generate(folder.FullName, overwrite: false));
+
+            Assert.Contains("embedding-undercomplete.zip", ex.Message);
+            Assert.Contains("must never be regenerated", ex.Message);
+            Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(Path.Combine(folder.FullName, "embedding-undercomplete.zip")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Cases))]
     public void AGoldenModelLoadsInAFreshContextAndReproducesItsStoredOutputs(string golden)
