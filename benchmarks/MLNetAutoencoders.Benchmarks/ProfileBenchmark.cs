@@ -105,13 +105,13 @@ internal static class ProfileBenchmark
         // --- Our training loop, step by step (mirrors AutoencoderTrainer.Train for an undercomplete AE without validation).
         var ours = new Phases();
         var total = Stopwatch.StartNew();
-        var trainingData = ours.Time("TrainingData.Load (IDataView -> float[])", () => TrainingData.Load(train, "Features", Canonical.InputSize, () => { }));
+        var trainingData = ours.Time("TrainingData.Load (IDataView -> float[])", () => TrainingData.Load(train, "Features", Canonical.InputSize, false, () => { }));
         manual_seed(1);
         var network = new AutoencoderNetwork(Canonical.Description());
         using var generator = new Generator(1);
         var order = Enumerable.Range(0, rows).ToArray();
         new Random(1).Shuffle(order);
-        var all = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => tensor(trainingData.Values, new long[] { rows, Canonical.InputSize }));
+        var all = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainingData.Tensor.clone());
         var trainIndex = tensor(order.Select(i => (long)i).ToArray());
         var trainTensor = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => all.index_select(0, trainIndex));
         var featureMin = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amin(new long[] { 0 }, keepdim: true));

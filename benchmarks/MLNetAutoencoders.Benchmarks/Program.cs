@@ -18,6 +18,7 @@ const string Usage = """
       all       memory, speed, quality
       anomaly   <fmnist|tabular|throughput|all> [options]: the anomaly detector vs ML.NET RandomizedPca (AnomalyBenchmark.cs; anomaly --help)
       sampler   [options]: VAE sampler generation throughput vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
+      soak      [options]: 30 epochs then 1M rows scored, memory and live tensors after every epoch / 100k rows (SoakBenchmark.cs; soak --help)
     Options:
       --epochs N    speed/profile: epochs per Fit (default 3; throughput counts epochs after the first)
                     quality: epochs (default 20)
@@ -45,6 +46,8 @@ switch (command)
     case "sampler":
         SamplerBenchmark.Run(args[1..]);
         return 0;
+    case "soak":
+        return SoakBenchmark.Run(args[1..]);
 }
 // Benchmarks with their own options (contributed alongside the canonical ones).
 switch (command)

@@ -37,11 +37,12 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         var description = Describe(inputSize, channel);
         var seed = options.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
-        var data = TrainingData.Load(input, options.InputColumnName, inputSize, host.CheckAlive);
+        using var data = TrainingData.Load(input, options.InputColumnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        data.ReportSkipped(channel, options.InputColumnName);
         channel.Info($"Training a {options.Kind} autoencoder {inputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> {options.LatentDimension} on {data.Rows} rows (seed {seed}).");
         var trained = AutoencoderTrainer.Train(data, description, options, seed, channel, host.CheckAlive);
         var columns = new AutoencoderColumns(options.InputColumnName, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
-        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss);
+        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
     }
 
     /// <summary>

@@ -118,6 +118,18 @@ public sealed class AutoencoderOptions
     /// <summary>Rows per network call when scoring through a cursor.</summary>
     public int ScoringBatchSize = 1024;
 
+    /// <summary>
+    /// What to do with training rows whose input vector holds NaN or ±infinity. False (the default): <c>Fit</c> fails
+    /// with an <see cref="InvalidOperationException"/> naming the column, the first bad row and the index of its bad
+    /// value. True: such rows are left out of training (and, in the anomaly detector, out of the standardization and
+    /// the threshold); the number left out is written to <c>mlContext.Log</c> and kept in the fitted transformer's
+    /// <c>SkippedTrainingRows</c>, and <c>Fit</c> fails if every row is left out. ML.NET's alternatives in front of
+    /// the estimator are <c>mlContext.Data.FilterRowsByMissingValues</c> (drops rows with NaN, not infinity) and
+    /// <c>mlContext.Transforms.ReplaceMissingValues</c> (imputes NaN). Scoring is not affected: a NaN in a scoring
+    /// row propagates to that row's outputs.
+    /// </summary>
+    public bool SkipRowsWithNonFiniteValues;
+
     /// <summary>Receives a report after every epoch (ML.NET's log channel gets a line too).</summary>
     public IProgress<AutoencoderTrainingProgress>? Progress;
 

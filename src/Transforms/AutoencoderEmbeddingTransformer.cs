@@ -26,7 +26,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
     private readonly DisposalGuard guard;
 
     internal AutoencoderEmbeddingTransformer(AutoencoderNetwork network, AutoencoderColumns columns, int scoringBatchSize,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss)
+        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
     {
         if (scoringBatchSize < 1)
             throw new ArgumentOutOfRangeException(nameof(scoringBatchSize), scoringBatchSize, "The scoring batch size must be positive.");
@@ -36,6 +36,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
         ScoringBatchSize = scoringBatchSize;
         TrainingLoss = trainingLoss.ToArray();
         ValidationLoss = validationLoss.ToArray();
+        SkippedTrainingRows = skippedTrainingRows;
         guard = new DisposalGuard(nameof(AutoencoderEmbeddingTransformer), network.Dispose);
         scorer = new AutoencoderScorer(network, guard, columns.Embedding, columns.Reconstruction, columns.ReconstructionError);
     }
@@ -63,6 +64,13 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
 
     /// <summary>Mean validation loss of each epoch; empty when no validation fraction was set.</summary>
     public IReadOnlyList<float> ValidationLoss { get; }
+
+    /// <summary>
+    /// Training rows that the <c>Fit</c> which produced this transformer left out because they held NaN or infinity
+    /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c>); 0 when none were. Null for a transformer loaded from a model
+    /// file: the count is not saved.
+    /// </summary>
+    public long? SkippedTrainingRows { get; }
 
     /// <summary>The underlying TorchSharp network, for advanced use (sampling, inspection). Owned by this transformer.</summary>
     internal AutoencoderNetwork Model

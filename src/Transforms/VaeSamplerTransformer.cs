@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using TorchSharp;
 using MLNetAutoencoders;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
@@ -33,7 +34,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     private readonly DisposalGuard guard;
 
     /// <summary>Takes ownership of <paramref name="network"/>.</summary>
-    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize)
+    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize, long? skippedTrainingRows = null)
     {
         RequireVariational(network.Description.Kind, nameof(network));
         ArgumentNullException.ThrowIfNull(settings);
@@ -48,6 +49,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         network.eval();
         Settings = settings;
         ScoringBatchSize = scoringBatchSize;
+        SkippedTrainingRows = skippedTrainingRows;
         guard = new DisposalGuard(nameof(VaeSamplerTransformer), network.Dispose);
         scorer = CreateScorer(settings.Mode, settings.Seed);
     }
@@ -67,6 +69,13 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     /// <summary>Rows per network call when sampling through a cursor.</summary>
     public int ScoringBatchSize { get; }
 
+    /// <summary>
+    /// Training rows that the VAE's training left out because they held NaN or infinity
+    /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c>, through <c>Vae</c>; for a wrapped fitted VAE, its own count); 0 when none were. Null for a transformer loaded from a model
+    /// file: the count is not saved.
+    /// </summary>
+    public long? SkippedTrainingRows { get; }
+
     /// <inheritdoc />
     public bool IsRowToRowMapper => true;
 
@@ -85,7 +94,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
             using (no_grad())
                 foreach (var ((_, target), (_, source)) in copy.named_parameters().Zip(vae.Model.named_parameters()))
                     target.copy_(source);
-            return new VaeSamplerTransformer(copy, settings, scoringBatchSize);
+            return new VaeSamplerTransformer(copy, settings, scoringBatchSize, vae.SkippedTrainingRows);
         }
         catch
         {
@@ -158,10 +167,11 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         using (guard.Enter())
         using (NewDisposeScope())
         using (no_grad())
+        using (var one = 1.ToScalar()) // explicit and alive over the native call (TorchSharp 0.107's implicit Scalars are finalizer-freed)
         {
             var means = network.Mean(network.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
             var t = linspace(0, 1, steps).unsqueeze(1);
-            var z = (1 - t) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
+            var z = t.neg().add_(one) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
             decoded = network.Decode(z).data<float>().ToArray();
         }
         return Enumerable.Range(0, steps).Select(i => decoded.AsSpan(i * InputSize, InputSize).ToArray()).ToArray();

@@ -49,9 +49,11 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var description = autoencoder.Describe(inputSize, channel);
         var seed = settings.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
-        var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, host.CheckAlive);
-        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data.Values, data.Rows, inputSize) : null;
-        standardization?.ApplyInPlace(data.Values);
+        using var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        data.ReportSkipped(channel, options.FeatureColumnName);
+        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
+        if (standardization is not null)
+            data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
         channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
                      $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
         var trained = AutoencoderTrainer.Train(data, description, settings, seed, channel, host.CheckAlive);
@@ -59,7 +61,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
             ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)
             : null;
-        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss);
+        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
         try
         {
             float threshold;
@@ -71,7 +73,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             else
             {
                 contamination = options.Contamination;
-                var scores = model.ScoreStandardized(data.Values, data.Rows, settings.ScoringBatchSize);
+                var scores = model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
                 threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
                 channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
             }

@@ -4,24 +4,32 @@ namespace MLNetAutoencoders.Anomaly;
 internal static class TrainingStatistics
 {
     /// <summary>
-    /// Mean and population standard deviation of each feature of row-major <paramref name="values"/>. A feature
+    /// Mean and population standard deviation of each feature of the training rows. A feature
     /// whose deviation is negligible next to its magnitude counts as constant and gets scale 1.
     /// </summary>
-    public static FeatureStandardization FitStandardization(ReadOnlySpan<float> values, int rows, int features)
+    public static FeatureStandardization FitStandardization(Training.TrainingData data)
     {
+        var rows = data.Rows;
+        var features = data.Features;
         var means = new double[features];
-        for (var start = 0; start < values.Length; start += features)
-            for (var j = 0; j < features; j++)
-                means[j] += values[start + j];
+        data.ForEachChunk((values, _) =>
+        {
+            for (var start = 0; start < values.Length; start += features)
+                for (var j = 0; j < features; j++)
+                    means[j] += values[start + j];
+        });
         for (var j = 0; j < features; j++)
             means[j] /= rows;
         var squares = new double[features];
-        for (var start = 0; start < values.Length; start += features)
-            for (var j = 0; j < features; j++)
-            {
-                var d = values[start + j] - means[j];
-                squares[j] += d * d;
-            }
+        data.ForEachChunk((values, _) =>
+        {
+            for (var start = 0; start < values.Length; start += features)
+                for (var j = 0; j < features; j++)
+                {
+                    var d = values[start + j] - means[j];
+                    squares[j] += d * d;
+                }
+        });
         var scales = new float[features];
         for (var j = 0; j < features; j++)
         {

@@ -40,12 +40,20 @@ internal static class AutoencoderTrainer
         try
         {
             using var generator = new Generator((ulong)seed);
-            using var all = tensor(data.Values, new long[] { data.Rows, data.Features });
+            // The training rows are never copied: batches gather them from the data tensor through the shuffled order
+            // (the same rows, in the same order, as gathering from a shuffled copy). Only the validation rows are copied.
+            var all = data.Tensor;
             using var trainIndex = tensor(order.Take(trainRows).Select(i => (long)i).ToArray());
-            using var train = all.index_select(0, trainIndex);
-            using var validation = validationRows > 0 ? all.index_select(0, tensor(order.Skip(trainRows).Select(i => (long)i).ToArray())) : null;
-            using var featureMin = train.amin(new long[] { 0 }, keepdim: true);
-            using var featureMax = train.amax(new long[] { 0 }, keepdim: true);
+            Tensor? validation = null;
+            if (validationRows > 0)
+            {
+                using var validationIndex = tensor(order.Skip(trainRows).Select(i => (long)i).ToArray());
+                validation = all.index_select(0, validationIndex);
+            }
+            using var validationOwner = validation;
+            var (featureMin, featureMax) = FeatureRange(all, trainIndex, validationRows > 0);
+            using var featureMinOwner = featureMin;
+            using var featureMaxOwner = featureMax;
             var objective = TrainingObjective.Create(network, options, options.NumberOfEpochs, featureMin, featureMax, generator);
             using var optimizer = new GradientDescent(options.Optimizer, network.parameters(), options.LearningRate, options.WeightDecay, options.Momentum);
 
@@ -59,13 +67,14 @@ internal static class AutoencoderTrainer
             {
                 network.train();
                 using var permutation = randperm(trainRows, generator: generator);
+                using var epochOrder = trainIndex.index_select(0, permutation);
                 double sum = 0;
                 var batches = 0;
                 for (var start = 0; start < trainRows; start += batchSize)
                 {
                     checkAlive();
                     using var scope = NewDisposeScope();
-                    var batch = train.index_select(0, permutation.narrow(0, start, Math.Min(batchSize, trainRows - start)));
+                    var batch = all.index_select(0, epochOrder.narrow(0, start, Math.Min(batchSize, trainRows - start)));
                     optimizer.ZeroGrad();
                     var loss = objective.Loss(batch, epoch, deterministic: false);
                     loss.backward();
@@ -122,6 +131,33 @@ internal static class AutoencoderTrainer
             if (!ok)
                 network.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Feature-wise minimum and maximum ([1, features] each) over the training rows; without a validation split those
+    /// are all rows, else they are gathered in chunks so that no copy of the training rows is made.
+    /// </summary>
+    private static (Tensor Min, Tensor Max) FeatureRange(Tensor all, Tensor trainIndex, bool subset)
+    {
+        if (!subset)
+            return (all.amin(new long[] { 0 }, keepdim: true), all.amax(new long[] { 0 }, keepdim: true));
+        const int chunk = 8192;
+        Tensor? min = null, max = null;
+        var rows = trainIndex.shape[0];
+        for (long start = 0; start < rows; start += chunk)
+        {
+            using var scope = NewDisposeScope();
+            var part = all.index_select(0, trainIndex.narrow(0, start, Math.Min(chunk, rows - start)));
+            var partMin = part.amin(new long[] { 0 }, keepdim: true);
+            var partMax = part.amax(new long[] { 0 }, keepdim: true);
+            var newMin = min is null ? partMin : minimum(min, partMin);
+            var newMax = max is null ? partMax : maximum(max, partMax);
+            min?.Dispose();
+            max?.Dispose();
+            min = newMin.DetachFromDisposeScope();
+            max = newMax.DetachFromDisposeScope();
+        }
+        return (min!, max!);
     }
 
     private static float Evaluate(AutoencoderNetwork network, TrainingObjective objective, Tensor data, int epoch, int batchSize)

@@ -33,7 +33,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private readonly DisposalGuard guard;
 
     internal AutoencoderAnomalyModelParameters(AutoencoderNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss)
+        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
     {
         if (standardization is not null && standardization.Means.Count != network.Description.InputSize)
             throw new ArgumentException($"The standardization has {standardization.Means.Count} features; the network reads {network.Description.InputSize}.", nameof(standardization));
@@ -46,6 +46,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         vaeNoise = vaeScoring?.Noise(network.Description.LatentSize) ?? [];
         TrainingLoss = trainingLoss.ToArray();
         ValidationLoss = validationLoss.ToArray();
+        SkippedTrainingRows = skippedTrainingRows;
         guard = new DisposalGuard(nameof(AutoencoderAnomalyModelParameters), network.Dispose);
     }
 
@@ -79,6 +80,13 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     /// <summary>Mean validation loss of each epoch; empty when no validation fraction was set.</summary>
     public IReadOnlyList<float> ValidationLoss { get; }
 
+    /// <summary>
+    /// Training rows that the detector's training left out because they held NaN or infinity
+    /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c> of <c>AutoencoderAnomalyOptions.Autoencoder</c>; they count neither in the standardization nor in the threshold); 0 when none were. Null for a model loaded from a model
+    /// file: the count is not saved.
+    /// </summary>
+    public long? SkippedTrainingRows { get; }
+
     PredictionKind IPredictor.PredictionKind => PredictionKind.AnomalyDetection;
 
     /// <summary>Frees the network's native memory; waits for running batches. Scoring afterwards throws <see cref="ObjectDisposedException"/>.</summary>
@@ -98,18 +106,22 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         TensorData.Read(ScoreBatch(x), scores);
     }
 
-    /// <summary>Scores rows that are already standardized (the training rows), <paramref name="batchSize"/> rows per network call.</summary>
-    internal float[] ScoreStandardized(float[] values, int rows, int batchSize)
+    /// <summary>
+    /// Scores the rows of a [rows, features] tensor that are already standardized (the training rows),
+    /// <paramref name="batchSize"/> rows per network call; <paramref name="checkAlive"/> runs before each batch (cancellation).
+    /// </summary>
+    internal float[] ScoreStandardized(Tensor values, int batchSize, Action? checkAlive = null)
     {
+        var rows = checked((int)values.shape[0]);
         using var lease = guard.Enter();
         using var noGrad = no_grad();
         var scores = new float[rows];
         for (var start = 0; start < rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
+            checkAlive?.Invoke();
             var count = Math.Min(batchSize, rows - start);
-            var x = empty(count, InputSize);
-            TensorData.Write(x, values.AsSpan(start * InputSize, count * InputSize));
+            var x = values.narrow(0, start, count).clone(); // a batch-sized copy, as scoring makes
             TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count));
         }
         return scores;

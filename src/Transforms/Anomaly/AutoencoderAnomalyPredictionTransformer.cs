@@ -17,7 +17,9 @@ namespace MLNetAutoencoders.Anomaly;
 /// <see cref="AutoencoderAnomalyModelParameters"/>; higher = more anomalous) and <c>PredictedLabel</c>
 /// (Boolean: <c>Score &gt; Threshold</c>), so <c>mlContext.AnomalyDetection.Evaluate</c> works on its output, and
 /// <c>mlContext.AnomalyDetection.ChangeModelThreshold(model, threshold)</c> compiles and works unchanged
-/// (through an extension method of this library).
+/// (through an extension method of this library). A NaN or infinity in a scoring row gives that row a NaN score and
+/// <c>PredictedLabel</c> false (<c>NaN &gt; Threshold</c> is false, as for ML.NET's own detectors); other rows are
+/// unaffected.
 /// </summary>
 /// <remarks>
 /// This is not ML.NET's <see cref="AnomalyPredictionTransformer{TModel}"/> because that class scores through

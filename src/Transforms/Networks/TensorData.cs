@@ -26,7 +26,8 @@ internal static class TensorData
         Floats(contiguous).CopyTo(destination);
     }
 
-    private static Span<float> Floats(Tensor tensor)
+    /// <summary>The values of a contiguous float32 CPU tensor, in place (valid while the tensor lives).</summary>
+    public static Span<float> Floats(Tensor tensor)
     {
         if (tensor.dtype != ScalarType.Float32 || tensor.device_type != TorchSharp.DeviceType.CPU || !tensor.is_contiguous())
             throw new InvalidOperationException($"Expected a contiguous float32 CPU tensor; got {tensor.dtype} on {tensor.device_type}.");

@@ -1,3 +1,4 @@
+using TorchSharp;
 using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
@@ -69,7 +70,10 @@ internal sealed class VaeSampleScorer : IBatchScorer
         var mean = network.Mean(encoded);
         if (temperature == 0)
             return mean;
-        var std = (network.LogVariance(encoded) * 0.5f).exp();
+        // An explicit Scalar kept alive over the native call: TorchSharp 0.107 leaves implicit ones to the finalizer,
+        // which can free them mid-call when other threads allocate (scoring runs on many threads).
+        using var half = 0.5.ToScalar();
+        var std = network.LogVariance(encoded).mul(half).exp();
         return mean + std * LatentNoise(rows, network.Description.LatentSize, firstPosition);
     }
 

@@ -24,6 +24,11 @@ public static class FreshProcessProgram
     /// <c>rowmapper &lt;model.zip&gt; &lt;input.idv&gt; &lt;output.idv&gt;</c>.</summary>
     public const string RowMapperCommand = "rowmapper";
 
+    /// <summary>Trains and saves the golden models with their expected outputs (see GoldenModels/README.md):
+    /// <c>generate-golden &lt;folder&gt; [--overwrite]</c>. Refuses a folder that already holds golden files unless
+    /// <c>--overwrite</c> is given.</summary>
+    public const string GenerateGoldenCommand = "generate-golden";
+
     /// <summary>Dispatches on <paramref name="args"/>[0].</summary>
     public static int Main(string[] args)
     {
@@ -40,6 +45,10 @@ public static class FreshProcessProgram
                 case RowMapperCommand when args.Length == 4:
                     Transform(args[1], args[2], args[3], viaRowMapper: true);
                     return 0;
+                case GenerateGoldenCommand when args.Length == 2 || (args.Length == 3 && args[2] == "--overwrite"):
+                    foreach (var file in Golden.GoldenModelCatalog.Generate(args[1], overwrite: args.Length == 3))
+                        Console.WriteLine($"wrote {file} ({new FileInfo(file).Length:N0} bytes)");
+                    return 0;
                 default:
                     return Usage($"unknown command or wrong argument count: {string.Join(' ', args)}");
             }
@@ -55,6 +64,7 @@ public static class FreshProcessProgram
     {
         Console.Error.WriteLine($"FreshProcessProgram: {problem}");
         Console.Error.WriteLine($"usage: {TransformCommand}|{RowMapperCommand} <model.zip> <input.idv> <output.idv>");
+        Console.Error.WriteLine($"       {GenerateGoldenCommand} <folder> [--overwrite]");
         return 2;
     }
 

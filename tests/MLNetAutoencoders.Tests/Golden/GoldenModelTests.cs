@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Xunit;
+
+namespace MLNetAutoencoders.Tests.Golden;
+
+/// <summary>
+/// Model zips saved by released versions (GoldenModels/v&lt;version&gt;/) still load with a fresh MLContext and give
+/// the outputs stored next to them (see GoldenModels/README.md).
+/// </summary>
+public class GoldenModelTests
+{
+    private const double RelativeTolerance = 1e-5;
+
+    private static string Root => Path.Combine(AppContext.BaseDirectory, GoldenModelCatalog.FolderName);
+
+    /// <summary>Every expected-output file, as "v0.1.0/embedding-sparse".</summary>
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(Root, "*" + GoldenModelCatalog.ExpectedSuffix, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            data.Add(Path.GetRelativePath(Root, file)[..^GoldenModelCatalog.ExpectedSuffix.Length].Replace('\\', '/'));
+        return data;
+    }
+
+    [Fact]
+    public void TheGoldenModelsOfVersion010AreAllPresentAndSmall()
+    {
+        var folder = Path.Combine(Root, "v0.1.0");
+        var names = Directory.GetFiles(folder, "*.zip").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal).ToArray();
+
+        Assert.Equal(new[]
+        {
+            "anomaly-undercomplete", "anomaly-vae-elbo",
+            "embedding-contractive", "embedding-denoising", "embedding-ksparse", "embedding-sparse", "embedding-undercomplete", "embedding-variational",
+            "pipeline-minmax-undercomplete", "sampler-posterior-gaussiandraw", "sampler-prior",
+        }, names);
+        Assert.All(names, n => Assert.True(File.Exists(Path.Combine(folder, n + GoldenModelCatalog.ExpectedSuffix)), $"{n} has no expected outputs"));
+        Assert.All(Directory.GetFiles(folder, "*.zip"), zip => Assert.InRange(new FileInfo(zip).Length, 1, 20 * 1024));
+    }
+
+    [Fact]
+    public void TheGeneratorRefusesAFolderThatAlreadyHoldsGoldenFiles()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetae-golden-");
+        try
+        {
+            File.WriteAllBytes(Path.Combine(folder.FullName, "embedding-undercomplete.zip"), [1, 2, 3]);
+
+            var ex = Assert.Throws<InvalidOperationException>(() => GoldenModelCatalog.Generate(folder.FullName, overwrite: false));
+
+            Assert.Contains("embedding-undercomplete.zip", ex.Message);
+            Assert.Contains("must never be regenerated", ex.Message);
+            Assert.Equal(new byte[] { 1, 2, 3 }, File.ReadAllBytes(Path.Combine(folder.FullName, "embedding-undercomplete.zip")));
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void AGoldenModelLoadsInAFreshContextAndReproducesItsStoredOutputs(string golden)
+    {
+        var expectedPath = Path.Combine(Root, golden + GoldenModelCatalog.ExpectedSuffix);
+        var expected = JsonNode.Parse(File.ReadAllText(expectedPath))!.AsObject();
+        var zip = Path.Combine(Path.GetDirectoryName(expectedPath)!, (string)expected["model"]!);
+        Assert.Equal("Features", (string)expected["inputColumn"]!);
+        var input = expected["input"]!.AsArray().Select(r => r!.AsArray().Select(v => GoldenModelCatalog.ParseFloat(v!)).ToArray()).ToArray();
+        var outputs = expected["outputs"]!.AsObject();
+
+        var actual = GoldenModelCatalog.Outputs(zip, input, outputs.Select(p => p.Key));
+
+        foreach (var (name, node) in outputs)
+        {
+            switch (actual[name])
+            {
+                case float[][] vectors:
+                    var rows = node!.AsArray();
+                    Assert.Equal(rows.Count, vectors.Length);
+                    for (var i = 0; i < rows.Count; i++)
+                        AssertClose(name, i, rows[i]!.AsArray().Select(v => GoldenModelCatalog.ParseFloat(v!)).ToArray(), vectors[i]);
+                    break;
+                case float[] scalars:
+                    AssertClose(name, null, node!.AsArray().Select(v => GoldenModelCatalog.ParseFloat(v!)).ToArray(), scalars);
+                    break;
+                case bool[] flags:
+                    Assert.Equal(node!.AsArray().Select(v => v!.GetValue<bool>()).ToArray(), flags);
+                    break;
+                default:
+                    Assert.Fail($"Unexpected output type of {name}.");
+                    break;
+            }
+        }
+    }
+
+    private static void AssertClose(string column, int? row, float[] expected, float[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (var j = 0; j < expected.Length; j++)
+            Assert.True(Math.Abs(expected[j] - actual[j]) <= RelativeTolerance * Math.Max(1, Math.Abs(expected[j])),
+                $"{column}{(row is null ? "" : $" row {row}")} [{j}]: expected {expected[j]:R}, got {actual[j]:R}");
+    }
+}
