@@ -2,7 +2,7 @@
 // detector and ML.NET's RandomizedPca are trained on the normal class's images; writes anomaly-detection.png with
 // both ROC curves on the test set and the most and least anomalous test items.
 //
-//   dotnet run --project samples/AnomalyDetection -c Release [-- --epochs N] [--rows N] [--output DIR]
+//   dotnet run --project samples/AnomalyDetection -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
 const string Project = "AnomalyDetection";

@@ -2,7 +2,7 @@
 // images corrupted with Gaussian noise; a grid of clean / corrupted / both reconstructions with each one's MSE to
 // the clean images. Writes denoising.png.
 //
-//   dotnet run --project samples/Denoising -c Release [-- --epochs N] [--rows N] [--output DIR]
+//   dotnet run --project samples/Denoising -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
 const string Project = "Denoising";

@@ -1,7 +1,7 @@
 // Embedding2D: Fashion-MNIST mapped to 2-D by an autoencoder and by ML.NET's PCA, test images coloured by class,
 // with the 5-nearest-neighbour test accuracy of each map. Writes embedding2d.png.
 //
-//   dotnet run --project samples/Embedding2D -c Release [-- --epochs N] [--rows N] [--output DIR]
+//   dotnet run --project samples/Embedding2D -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
 const string Project = "Embedding2D";

@@ -157,7 +157,7 @@ public static class AnomalyDetectionSample
             var y = top + 30 + section++ * (block + 50);
             figure.Text(title, left + rows.Width / 2f, y, 15, SKTextAlign.Center, bold: true);
             rows.Captions(figure, items.Select(i => FashionMnist.ClassNames[data.Test.Labels[i]]).ToArray(), y + 26);
-            rows.Captions(figure, items.Select(i => $"{scores[i]:G3}").ToArray(), y + 42);
+            rows.Captions(figure, items.Select(i => scores[i] >= 100 ? $"{scores[i]:N0}" : $"{scores[i]:G3}").ToArray(), y + 42);
             rows.Row(figure, y + 50, label, "class, score above", items.Select(i => Tones.FromUnitInterval(data.Test.GetImage(i))).ToArray());
         }
         Section("The most anomalous test items (highest autoencoder score)", "most anomalous", most);

@@ -1,14 +1,16 @@
 namespace MLNetAutoencoders.Samples.Gallery;
 
-/// <summary>The command line every gallery sample takes: --output DIR, --epochs N, --rows N.</summary>
+/// <summary>The command line every gallery sample takes: --output DIR, --epochs N, --rows N, --data DIR.</summary>
 public static class SampleArguments
 {
     /// <summary>The usage text of the sample in samples/<paramref name="project"/>.</summary>
     public static string Usage(string project, string defaultEpochs, string defaultRows) =>
-        $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR]]\n" +
+        $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR] [--data DIR]]\n" +
         $"  --epochs N    training epochs (default: {defaultEpochs})\n" +
         $"  --rows N      use only the first N training images (default: {defaultRows})\n" +
-        $"  --output DIR  where the PNGs are written (default: {DefaultOutput(project)})";
+        $"  --output DIR  where the PNGs are written (default: {DefaultOutput(project)})\n" +
+        $"  --data DIR    where the full Fashion-MNIST's IDX files are looked for (default: {SampleData.FashionMnist.DefaultDirectory});\n" +
+        $"                without them there, the embedded 5,000 + 1,000 image subset is used";
 
     /// <summary>Parses the arguments; on failure <paramref name="error"/> says why (null for --help).</summary>
     public static bool TryParse(string[] args, string project, out SampleSettings settings, out string? error)
@@ -36,6 +38,9 @@ public static class SampleArguments
                     break;
                 case "--output":
                     settings = settings with { OutputDirectory = value };
+                    break;
+                case "--data":
+                    settings = settings with { DataDirectory = value };
                     break;
                 case "--epochs" or "--rows":
                     error = $"{name} expects a positive integer, got '{value}'.";

@@ -2,7 +2,7 @@
 // (100 linear code units, only the k largest kept, linear decoder), one grid of 28x28 filters per k.
 // Writes ksparse-filters.png.
 //
-//   dotnet run --project samples/KSparseFilters -c Release [-- --epochs N] [--rows N] [--output DIR]
+//   dotnet run --project samples/KSparseFilters -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
 const string Project = "KSparseFilters";

@@ -2,7 +2,7 @@
 // samples from the prior), vae-manifold.png (the decoder of a 2-D VAE over a regular grid of its latent plane) and
 // vae-interpolation.png (decoded straight lines in latent space between pairs of test items).
 //
-//   dotnet run --project samples/VaeGeneration -c Release [-- --epochs N] [--rows N] [--output DIR]
+//   dotnet run --project samples/VaeGeneration -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
 const string Project = "VaeGeneration";

@@ -14,14 +14,16 @@ public class SampleArgumentsTests
         Assert.Equal(Path.Combine("out", "ksparsefilters"), settings.OutputDirectory);
         Assert.Null(settings.Epochs);
         Assert.Null(settings.Rows);
+        Assert.Null(settings.DataDirectory);
     }
 
     [Fact]
-    public void ReadsOutputEpochsAndRows()
+    public void ReadsOutputEpochsRowsAndTheDataFolder()
     {
-        Assert.True(SampleArguments.TryParse(["--output", "pictures", "--epochs", "3", "--rows", "500"], "Denoising", out var settings, out _));
+        Assert.True(SampleArguments.TryParse(["--output", "pictures", "--epochs", "3", "--rows", "500", "--data", "/data/fmnist"], "Denoising",
+            out var settings, out _));
 
-        Assert.Equal(("pictures", 3, 500), (settings.OutputDirectory, settings.Epochs, settings.Rows));
+        Assert.Equal(("pictures", 3, 500, "/data/fmnist"), (settings.OutputDirectory, settings.Epochs, settings.Rows, settings.DataDirectory));
     }
 
     [Theory]
