@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;
@@ -5,13 +6,19 @@ namespace MLNetAutoencoders.Training;
 /// <summary>Denoising: corrupts a training batch (Vincent et al. 2008). The clean batch stays the target.</summary>
 internal sealed class Corruption(CorruptionKind kind, float level, Tensor featureMin, Tensor featureMax, Generator generator)
 {
-    public Tensor Apply(Tensor clean) => kind switch
+    public Tensor Apply(Tensor clean)
     {
-        CorruptionKind.Gaussian => clean + randn(clean.shape, generator: generator) * level,
-        CorruptionKind.Masking => clean * (rand(clean.shape, generator: generator) >= level),
-        CorruptionKind.SaltAndPepper => where(rand(clean.shape, generator: generator) < level,
-            where(rand(clean.shape, generator: generator) < 0.5f, featureMax.expand_as(clean), featureMin.expand_as(clean)),
-            clean),
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown corruption."),
-    };
+        // Explicit Scalars, alive until the native calls have returned (see LossTerms.cs).
+        using var amount = level.ToScalar();
+        using var half = 0.5f.ToScalar();
+        return kind switch
+        {
+            CorruptionKind.Gaussian => clean + randn(clean.shape, generator: generator) * amount,
+            CorruptionKind.Masking => clean * (rand(clean.shape, generator: generator) >= amount),
+            CorruptionKind.SaltAndPepper => where(rand(clean.shape, generator: generator) < amount,
+                where(rand(clean.shape, generator: generator) < half, featureMax.expand_as(clean), featureMin.expand_as(clean)),
+                clean),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown corruption."),
+        };
+    }
 }

@@ -3,14 +3,32 @@ using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;
 
+// Every number that meets a tensor here is an explicit Scalar held alive (`using var`) until the native call that
+// reads it has returned: TorchSharp 0.107's implicit float-to-Scalar conversions can be finalized by a garbage
+// collection that another thread triggers while libtorch still reads them (see GradientDescent). The operators
+// called are the same as with implicit conversions, so the arithmetic is unchanged.
+
 /// <summary>Reconstruction loss of non-variational kinds: mean squared error or binary cross-entropy, averaged over every value.</summary>
 internal sealed class MeanReconstructionLoss(ReconstructionLoss loss) : ILossTerm
 {
     public string Name => "reconstruction";
 
-    public Tensor Compute(TrainingBatch b) => loss == ReconstructionLoss.BinaryCrossEntropy
-        ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(1e-6, 1 - 1e-6), b.Clean)
-        : nn.functional.mse_loss(b.Reconstruction, b.Clean);
+    public Tensor Compute(TrainingBatch b)
+    {
+        if (loss != ReconstructionLoss.BinaryCrossEntropy)
+            return nn.functional.mse_loss(b.Reconstruction, b.Clean);
+        using var low = ProbabilityBounds.Low();
+        using var high = ProbabilityBounds.High();
+        return nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean);
+    }
+}
+
+/// <summary>The interval probabilities are clamped to before a logarithm: [1e-6, 1 - 1e-6].</summary>
+internal static class ProbabilityBounds
+{
+    public static Scalar Low() => 1e-6.ToScalar();
+
+    public static Scalar High() => (1 - 1e-6).ToScalar();
 }
 
 /// <summary>The VAE's negative log-likelihood: summed over features, averaged over rows.</summary>
@@ -20,9 +38,11 @@ internal sealed class SummedLikelihoodLoss(VaeLikelihood likelihood) : ILossTerm
 
     public Tensor Compute(TrainingBatch b)
     {
-        var rows = b.Clean.shape[0];
+        using var rows = b.Clean.shape[0].ToScalar();
+        using var low = ProbabilityBounds.Low();
+        using var high = ProbabilityBounds.High();
         var sum = likelihood == VaeLikelihood.Bernoulli
-            ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(1e-6, 1 - 1e-6), b.Clean, reduction: nn.Reduction.Sum)
+            ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean, reduction: nn.Reduction.Sum)
             : (b.Reconstruction - b.Clean).square().sum();
         return sum / rows;
     }
@@ -33,7 +53,11 @@ internal sealed class L1ActivityPenalty(float weight) : ILossTerm
 {
     public string Name => "l1";
 
-    public Tensor Compute(TrainingBatch b) => b.Code.abs().sum(1).mean() * weight;
+    public Tensor Compute(TrainingBatch b)
+    {
+        using var w = weight.ToScalar();
+        return b.Code.abs().sum(1).mean() * w;
+    }
 }
 
 /// <summary>Sparse: beta * sum over code units of KL(rho || rho_hat_j), rho_hat_j the unit's mean activation over the batch.</summary>
@@ -43,9 +67,15 @@ internal sealed class KLSparsityPenalty(float target, float weight) : ILossTerm
 
     public Tensor Compute(TrainingBatch b)
     {
-        var rhoHat = b.Code.mean(new long[] { 0 }).clamp(1e-6, 1 - 1e-6);
-        var kl = target * (target / rhoHat).log() + (1 - target) * ((1 - target) / (1 - rhoHat)).log();
-        return kl.sum() * weight;
+        using var low = ProbabilityBounds.Low();
+        using var high = ProbabilityBounds.High();
+        using var rho = target.ToScalar();
+        using var oneMinusRho = (1 - target).ToScalar();
+        using var one = 1.ToScalar();
+        using var w = weight.ToScalar();
+        var rhoHat = b.Code.mean(new long[] { 0 }).clamp(low, high);
+        var kl = rho * (rho / rhoHat).log() + oneMinusRho * (oneMinusRho / (one - rhoHat)).log();
+        return kl.sum() * w;
     }
 }
 
@@ -69,7 +99,8 @@ internal sealed class ContractivePenalty(float weight, int projections, Generato
             var term = vjp.square().sum();
             total = total is null ? term : total + term;
         }
-        return total! * (weight / (projections * (float)rows));
+        using var scale = (weight / (projections * (float)rows)).ToScalar();
+        return total! * scale;
     }
 }
 
@@ -80,13 +111,19 @@ internal sealed class GaussianKLDivergence(float beta, int warmupEpochs) : ILoss
 
     public float WeightAt(int epoch) => warmupEpochs <= 0 ? beta : beta * Math.Min(1f, (epoch + 1) / (float)warmupEpochs);
 
-    public Tensor Compute(TrainingBatch b) => Divergence(b) * WeightAt(b.Epoch);
+    public Tensor Compute(TrainingBatch b)
+    {
+        using var w = WeightAt(b.Epoch).ToScalar();
+        return Divergence(b) * w;
+    }
 
     /// <summary>The unweighted KL term, averaged over rows.</summary>
     public static Tensor Divergence(TrainingBatch b)
     {
+        using var minusHalf = (-0.5f).ToScalar();
+        using var one = 1.ToScalar();
         var mu = b.Network.Mean(b.EncoderOutput);
         var logVariance = b.Network.LogVariance(b.EncoderOutput);
-        return (-0.5f * (1 + logVariance - mu.square() - logVariance.exp()).sum(1)).mean();
+        return (minusHalf * (one + logVariance - mu.square() - logVariance.exp()).sum(1)).mean();
     }
 }

@@ -1,4 +1,5 @@
 using MLNetAutoencoders.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;
@@ -95,8 +96,9 @@ internal sealed class TrainingObjective
 
     private Tensor Reparameterise(Tensor encoderOutput)
     {
+        using var half = 0.5f.ToScalar(); // explicit and alive over the native call (see LossTerms.cs)
         var mu = network.Mean(encoderOutput);
-        var std = (network.LogVariance(encoderOutput) * 0.5f).exp();
+        var std = (network.LogVariance(encoderOutput) * half).exp();
         return mu + randn(mu.shape, generator: generator) * std;
     }
 }
