@@ -171,7 +171,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         {
             var means = network.Mean(network.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
             var t = linspace(0, 1, steps).unsqueeze(1);
-            var z = t.neg().add_(one) * means[0].unsqueeze(0) + t * means[1].unsqueeze(0);
+            var z = (t.neg().PlusInPlace(one) * means[0].unsqueeze(0)).Plus(t * means[1].unsqueeze(0));
             decoded = network.Decode(z).data<float>().ToArray();
         }
         return Enumerable.Range(0, steps).Select(i => decoded.AsSpan(i * InputSize, InputSize).ToArray()).ToArray();

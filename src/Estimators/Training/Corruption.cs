@@ -1,3 +1,4 @@
+using MLNetAutoencoders.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,7 +14,7 @@ internal sealed class Corruption(CorruptionKind kind, float level, Tensor featur
         using var half = 0.5f.ToScalar();
         return kind switch
         {
-            CorruptionKind.Gaussian => clean + randn(clean.shape, generator: generator) * amount,
+            CorruptionKind.Gaussian => clean.Plus(randn(clean.shape, generator: generator) * amount),
             CorruptionKind.Masking => clean * (rand(clean.shape, generator: generator) >= amount),
             CorruptionKind.SaltAndPepper => where(rand(clean.shape, generator: generator) < amount,
                 where(rand(clean.shape, generator: generator) < half, featureMax.expand_as(clean), featureMin.expand_as(clean)),

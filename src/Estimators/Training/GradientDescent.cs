@@ -1,3 +1,4 @@
+using MLNetAutoencoders.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -90,7 +91,7 @@ internal sealed class GradientDescent : IDisposable
                 if (steps == 1)
                     buffer.copy_(grad);
                 else
-                    buffer.mul_(momentumScalar).add_(grad);
+                    buffer.mul_(momentumScalar).PlusInPlace(grad);
                 p.add_(buffer, alpha: negativeLearningRate);
                 continue;
             }
@@ -102,7 +103,7 @@ internal sealed class GradientDescent : IDisposable
             var v = secondMoments[i];
             m.mul_(beta1Scalar).add_(grad, alpha: oneMinusBeta1);
             v.mul_(beta2Scalar).addcmul_(grad, grad, value: oneMinusBeta2);
-            var denominator = v.sqrt().mul_(inverseSqrtCorrection2).add_(epsilonScalar);
+            var denominator = v.sqrt().mul_(inverseSqrtCorrection2).PlusInPlace(epsilonScalar);
             p.addcdiv_(m, denominator, value: negativeStepSize);
         }
     }

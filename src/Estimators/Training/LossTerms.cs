@@ -1,3 +1,4 @@
+using MLNetAutoencoders.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -43,7 +44,7 @@ internal sealed class SummedLikelihoodLoss(VaeLikelihood likelihood) : ILossTerm
         using var high = ProbabilityBounds.High();
         var sum = likelihood == VaeLikelihood.Bernoulli
             ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean, reduction: nn.Reduction.Sum)
-            : (b.Reconstruction - b.Clean).square().sum();
+            : b.Reconstruction.Minus(b.Clean).square().sum();
         return sum / rows;
     }
 }
@@ -74,7 +75,7 @@ internal sealed class KLSparsityPenalty(float target, float weight) : ILossTerm
         using var one = 1.ToScalar();
         using var w = weight.ToScalar();
         var rhoHat = b.Code.mean(new long[] { 0 }).clamp(low, high);
-        var kl = rho * (rho / rhoHat).log() + oneMinusRho * (oneMinusRho / (one - rhoHat)).log();
+        var kl = (rho * (rho / rhoHat).log()).Plus(oneMinusRho * (oneMinusRho / rhoHat.neg().PlusInPlace(one)).log());
         return kl.sum() * w;
     }
 }
@@ -97,7 +98,7 @@ internal sealed class ContractivePenalty(float weight, int projections, Generato
             var v = randn(b.Code.shape, generator: generator);
             var vjp = torch.autograd.grad(new[] { b.Code }, new[] { b.Input }, new[] { v }, retain_graph: true, create_graph: true)[0];
             var term = vjp.square().sum();
-            total = total is null ? term : total + term;
+            total = total is null ? term : total.Plus(term);
         }
         using var scale = (weight / (projections * (float)rows)).ToScalar();
         return total! * scale;
@@ -124,6 +125,6 @@ internal sealed class GaussianKLDivergence(float beta, int warmupEpochs) : ILoss
         using var one = 1.ToScalar();
         var mu = b.Network.Mean(b.EncoderOutput);
         var logVariance = b.Network.LogVariance(b.EncoderOutput);
-        return (minusHalf * (one + logVariance - mu.square() - logVariance.exp()).sum(1)).mean();
+        return (minusHalf * logVariance.Plus(one).MinusInPlace(mu.square()).MinusInPlace(logVariance.exp()).sum(1)).mean();
     }
 }

@@ -90,7 +90,7 @@ internal sealed class TrainingObjective
         var loss = reconstruction.Compute(batch);
         foreach (var penalty in penalties)
             if (!(deterministic && penalty is ContractivePenalty))
-                loss = loss + penalty.Compute(batch);
+                loss = loss.Plus(penalty.Compute(batch));
         return loss;
     }
 
@@ -99,7 +99,7 @@ internal sealed class TrainingObjective
         using var half = 0.5f.ToScalar(); // explicit and alive over the native call (see LossTerms.cs)
         var mu = network.Mean(encoderOutput);
         var std = (network.LogVariance(encoderOutput) * half).exp();
-        return mu + randn(mu.shape, generator: generator) * std;
+        return mu.Plus(randn(mu.shape, generator: generator) * std);
     }
 }
 

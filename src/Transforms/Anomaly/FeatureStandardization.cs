@@ -1,3 +1,4 @@
+using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ internal sealed class FeatureStandardization
     {
         using var mean = tensor(means);
         using var scale = tensor(scales);
-        return x.sub_(mean).div_(scale);
+        return x.MinusInPlace(mean).div_(scale);
     }
 
     /// <summary>Standardizes row-major values in place (the training rows, before training).</summary>

@@ -74,7 +74,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
         // which can free them mid-call when other threads allocate (scoring runs on many threads).
         using var half = 0.5.ToScalar();
         var std = network.LogVariance(encoded).mul(half).exp();
-        return mean + std * LatentNoise(rows, network.Description.LatentSize, firstPosition);
+        return mean.Plus(std * LatentNoise(rows, network.Description.LatentSize, firstPosition));
     }
 
     /// <summary>A [rows, latent] tensor of N(0, temperature²) values, row r keyed by position firstPosition + r.</summary>
