@@ -84,7 +84,7 @@ public static class AnomalyBenchmark
         foreach (var normal in settings.Classes)
         {
             var ml = new MLContext(seed: settings.Seed);
-            var trainView = Subset(train, normal).ToDataView(ml);
+            var trainView = train.OfClass(normal).ToDataView(ml);
             var testView = OneClassLabels(test, normal).ToDataView(ml);
 
             var clock = Stopwatch.StartNew();
@@ -201,7 +201,7 @@ public static class AnomalyBenchmark
         var test = FashionMnist.Load(FashionMnistSplitName.Test);
         var oneEpoch = settings.Detector();
         oneEpoch.Autoencoder.NumberOfEpochs = 1;
-        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(oneEpoch).Fit(Subset(test, 0).ToDataView(ml));
+        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(oneEpoch).Fit(test.OfClass(0).ToDataView(ml));
         var description = detector.Model.Network;
         torch.manual_seed(settings.Seed);
         using var embedding = new AutoencoderEmbeddingTransformer(new AutoencoderNetwork(description),
@@ -274,15 +274,6 @@ public static class AnomalyBenchmark
         var getter = cursor.GetGetter<T>(column);
         T value = default!;
         return () => getter(ref value);
-    }
-
-    private static FashionMnistSplit Subset(FashionMnistSplit split, int label)
-    {
-        var indices = Enumerable.Range(0, split.Count).Where(i => split.Labels[i] == label).ToArray();
-        var pixels = new float[indices.Length * FashionMnistSplit.PixelCount];
-        for (var k = 0; k < indices.Length; k++)
-            split.GetImage(indices[k]).CopyTo(pixels.AsSpan(k * FashionMnistSplit.PixelCount));
-        return new FashionMnistSplit(split.Split, pixels, Enumerable.Repeat(label, indices.Length).ToArray(), split.Source, split.IsEmbeddedSubset);
     }
 
     /// <summary>The split with Label 0 for <paramref name="normal"/> and 1 for every other class (Evaluate: label &gt; 0 is an anomaly).</summary>

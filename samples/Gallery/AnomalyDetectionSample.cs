@@ -68,7 +68,7 @@ public static class AnomalyDetectionSample
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
         var normalName = FashionMnist.ClassNames[NormalClass];
-        var normalTrain = OnlyClass(data.Train, NormalClass);
+        var normalTrain = data.Train.OfClass(NormalClass);
         if (normalTrain.Count == 0)
             throw new InvalidOperationException($"No '{normalName}' image among the {data.Train.Count} training images read: raise --rows.");
         var trainView = normalTrain.ToDataView(mlContext);
@@ -122,16 +122,6 @@ public static class AnomalyDetectionSample
         log.WriteLine($"| image                                   | {imagePath} |");
         log.WriteLine($"| total time                              | {result.Elapsed.TotalSeconds:F1} s |");
         return result;
-    }
-
-    private static FashionMnistSplit OnlyClass(FashionMnistSplit split, int label)
-    {
-        var indices = Enumerable.Range(0, split.Count).Where(i => split.Labels[i] == label).ToArray();
-        var pixels = new float[indices.Length * FashionMnistSplit.PixelCount];
-        for (var k = 0; k < indices.Length; k++)
-            split.GetImage(indices[k]).CopyTo(pixels.AsSpan(k * FashionMnistSplit.PixelCount));
-        return new FashionMnistSplit(split.Split, pixels, Enumerable.Repeat(label, indices.Length).ToArray(),
-            $"{split.Source}, class {label} only", split.IsEmbeddedSubset);
     }
 
     private static double Rate(bool[] flagged, bool[] isAnomaly, bool anomalies)

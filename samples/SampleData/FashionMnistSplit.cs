@@ -87,6 +87,20 @@ public sealed class FashionMnistSplit
         return Pixels.AsSpan(index * PixelCount, PixelCount);
     }
 
+    /// <summary>The images of one class, in their order: e.g. the normal class of a one-class anomaly-detection task.</summary>
+    /// <param name="label">The class index, 0-9.</param>
+    public FashionMnistSplit OfClass(int label)
+    {
+        int[] indices = Enumerable.Range(0, Count).Where(i => Labels[i] == label).ToArray();
+        float[] pixels = new float[indices.Length * PixelCount];
+        for (int k = 0; k < indices.Length; k++)
+        {
+            GetImage(indices[k]).CopyTo(pixels.AsSpan(k * PixelCount));
+        }
+
+        return new FashionMnistSplit(Split, pixels, Enumerable.Repeat(label, indices.Length).ToArray(), $"{Source}, class {label} only", IsEmbeddedSubset);
+    }
+
     /// <summary>Copies the images into one 784-element array per image.</summary>
     public float[][] ToJaggedImages()
     {
