@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+
+namespace MLNetAutoencoders.Benchmarks;
+
+/// <summary>
+/// What every results file records about the run that produced it: the command a user types to reproduce it,
+/// the commit of the code measured (and whether src/ or benchmarks/ had uncommitted changes), the machine and
+/// its load. README tables are rendered from results files (see Tables/), and name this command and commit.
+/// </summary>
+internal sealed record RunRecord(
+    string Command,
+    string Commit,
+    bool Dirty,
+    DateTimeOffset Started,
+    DateTimeOffset Finished,
+    RunMachine Machine)
+{
+    /// <summary>The command line as a user types it from the repository root.</summary>
+    public static string CommandLine(IEnumerable<string> arguments) =>
+        "dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- " + string.Join(' ', arguments);
+
+    /// <summary>Records a run that began at <paramref name="started"/> with load <paramref name="loadAtStart"/> and ends now.</summary>
+    public static RunRecord Finish(IEnumerable<string> arguments, DateTimeOffset started, string loadAtStart)
+    {
+        var (commit, dirty) = GitState();
+        return new RunRecord(CommandLine(arguments), commit, dirty, started, DateTimeOffset.Now, new RunMachine(
+            Environment.ProcessorCount, CpuModel(), System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+            Environment.Version.ToString(), torch.get_num_threads(), torch.get_num_interop_threads(), loadAtStart, LoadAverage()));
+    }
+
+    /// <summary>Serializes <paramref name="document"/> (which should hold a <see cref="RunRecord"/> as "run") to <c>{name}.json</c>.</summary>
+    public static string Write(string directory, string name, object document)
+    {
+        Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name + ".json");
+        File.WriteAllText(path, JsonSerializer.Serialize(document, JsonOptions));
+        Console.WriteLine($"Results written to {path}");
+        return path;
+    }
+
+    /// <summary>camelCase, indented, NaN/infinity allowed, nulls left out.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
+    /// <summary>1-, 5- and 15-minute load averages (Linux), or "n/a".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "n/a";
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static (string Commit, bool Dirty) GitState()
+    {
+        var commit = Git("rev-parse HEAD") ?? "n/a";
+        var changes = Git("status --porcelain -- src benchmarks/MLNetAutoencoders.Benchmarks benchmarks/reference");
+        return (commit, !string.IsNullOrWhiteSpace(changes));
+    }
+
+    private static string? Git(string arguments)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("git", arguments)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                WorkingDirectory = Path.GetDirectoryName(PythonReference.ScriptDirectory) ?? Environment.CurrentDirectory,
+            };
+            using var git = Process.Start(start);
+            var output = git!.StandardOutput.ReadToEnd().Trim();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? output : null;
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}
+
+/// <summary>The machine a run was measured on.</summary>
+internal sealed record RunMachine(int LogicalCores, string Cpu, string Os, string Dotnet, int TorchThreads,
+    int TorchInteropThreads, string LoadAverageAtStart, string LoadAverageAtEnd);
