@@ -2,6 +2,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Operations;
+using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 
 namespace MLNetAutoencoders.Tests.Reliability;
@@ -20,7 +21,7 @@ public class ImplicitScalarTests
     [Fact]
     public void NoSourceFileConvertsANumberToATorchSharpScalarImplicitly()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         var files = Directory.GetFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
                         !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
@@ -136,13 +137,5 @@ public class ImplicitScalarTests
         {
             return false;
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNetAutoencoders.sln")))
-                return dir.FullName;
-        throw new DirectoryNotFoundException($"MLNetAutoencoders.sln not found above {AppContext.BaseDirectory}.");
     }
 }

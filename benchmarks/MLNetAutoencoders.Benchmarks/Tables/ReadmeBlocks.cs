@@ -1,0 +1,66 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace MLNetAutoencoders.Benchmarks;
+
+/// <summary>
+/// The figures README.md and benchmarks/README.md quote are generated from results files, never typed: a block
+/// <code>
+/// &lt;!-- results: speed --&gt;
+/// (Markdown rendered from benchmarks/results/speed.json by ResultsTables.Speed)
+/// &lt;!-- /results --&gt;
+/// </code>
+/// holds what the renderer of that results file returns. <c>readme</c> (the benchmark program's subcommand)
+/// rewrites the blocks; a test fails when a block no longer matches its results file.
+/// </summary>
+/// <remarks>Only System.* here and in the renderers: the test project compiles these files by link.</remarks>
+internal static partial class ReadmeBlocks
+{
+    /// <summary>The Markdown files that hold generated blocks, relative to the repository root.</summary>
+    public static readonly string[] Documents = ["README.md", "benchmarks/README.md"];
+
+    [GeneratedRegex(@"(?<open><!-- results: (?<name>[a-z0-9-]+) -->\n)(?<body>.*?)(?<close><!-- /results -->)", RegexOptions.Singleline)]
+    private static partial Regex Block();
+
+    /// <summary>The names of the blocks in <paramref name="markdown"/>, in order.</summary>
+    public static IReadOnlyList<string> Names(string markdown) =>
+        Block().Matches(markdown).Select(m => m.Groups["name"].Value).ToArray();
+
+    /// <summary><paramref name="markdown"/> with every block's body replaced by <paramref name="render"/>(name).</summary>
+    public static string Update(string markdown, Func<string, string> render) =>
+        Block().Replace(markdown, m => m.Groups["open"].Value + EndWithNewline(render(m.Groups["name"].Value)) + m.Groups["close"].Value);
+
+    /// <summary>The blocks whose body differs from what <paramref name="render"/> returns now.</summary>
+    public static IReadOnlyList<(string Name, string Written, string Rendered)> Drift(string markdown, Func<string, string> render) =>
+        Block().Matches(markdown)
+            .Select(m => (Name: m.Groups["name"].Value, Written: m.Groups["body"].Value, Rendered: EndWithNewline(render(m.Groups["name"].Value))))
+            .Where(b => b.Written != b.Rendered)
+            .ToArray();
+
+    /// <summary>Renders the block <paramref name="name"/> from <c>{name}.json</c> in <paramref name="resultsDirectory"/>.</summary>
+    /// <exception cref="FileNotFoundException">The results file is missing.</exception>
+    /// <exception cref="InvalidOperationException">No renderer is named after the block.</exception>
+    public static string Render(string name, string resultsDirectory)
+    {
+        var path = Path.Combine(resultsDirectory, name + ".json");
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"The block '{name}' is generated from {path}, which does not exist.", path);
+        var renderer = Renderer(name);
+        var results = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidOperationException($"{path} is empty.");
+        return (string)renderer.Invoke(null, [results])!;
+    }
+
+    /// <summary>The renderer of a block: <c>ResultsTables.AnomalyFmnist</c> for <c>anomaly-fmnist</c>.</summary>
+    public static MethodInfo Renderer(string name)
+    {
+        var method = string.Concat(name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        return typeof(ResultsTables).GetMethod(method, BindingFlags.Public | BindingFlags.Static, [typeof(JsonNode)])
+               ?? throw new InvalidOperationException($"No renderer ResultsTables.{method}(JsonNode) for the block '{name}'.");
+    }
+
+    private static string EndWithNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
+}
+
+/// <summary>Renderers of results files into the Markdown README blocks show; one file per results file in Tables/.</summary>
+internal static partial class ResultsTables;
