@@ -148,6 +148,8 @@ internal static class SoakBenchmark
 
     private static IEnumerable<SeriesSummary> Summarize(string series, string unit, List<Sample> samples, Func<Sample, double> x)
     {
+        if (samples.Count == 0)
+            yield break; // e.g. fewer than 100k rows scored
         (string, Func<Sample, double>)[] metrics =
         [
             ("working set MB", s => s.WorkingSetMB),

@@ -38,7 +38,7 @@ internal static partial class ResultsTables
             var contended = (int?)m["contendedSamples"] ?? 0;
             if (contended > 0)
                 verdict += $" ({contended} contended)";
-            sb.Append($"| {m["benchmark"]} | {m["metric"]} | {ours} | {reference} | {ratio} | {m["target"]} | {verdict} |");
+            sb.Append($"| {m["benchmark"]} | {m["metric"]} | {ours} | {reference} | {ratio} | {m["target"]} | {verdict.Trim()} |");
             sb.AppendLine(perSample is null ? "" : $" {perSample(m)} |");
         }
         return sb.ToString();
