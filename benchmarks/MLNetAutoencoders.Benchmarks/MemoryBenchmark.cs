@@ -64,16 +64,15 @@ internal static class MemoryBenchmark
         var peakWorkingSet = samples.Where(s => s.Rows >= SampleEvery).Max(s => s.WorkingSetMB);
         var growthWs = end.WorkingSetMB - first.WorkingSetMB;
         var growthPrivate = end.PrivateMB - first.PrivateMB;
-        report.Add(new Measurement("Memory", "working set growth MB, 100k rows -> 1M rows", growthWs, null, null, null,
-            $"< {TargetGrowthMegabytes} MB", growthWs < TargetGrowthMegabytes, samples.Select(s => s.WorkingSetMB).ToArray(), [],
-            $"working set at 0 / 100k / 1M rows: {samples[0].WorkingSetMB:F1} / {first.WorkingSetMB:F1} / {end.WorkingSetMB:F1} MB; peak after 100k {peakWorkingSet:F1} MB; samples every 100k rows from 0"));
-        report.Add(new Measurement("Memory", "private bytes growth MB, 100k rows -> 1M rows", growthPrivate, null, null, null,
-            $"< {TargetGrowthMegabytes} MB", growthPrivate < TargetGrowthMegabytes, samples.Select(s => s.PrivateMB).ToArray(), [],
-            $"private bytes at 0 / 100k / 1M rows: {samples[0].PrivateMB:F1} / {first.PrivateMB:F1} / {end.PrivateMB:F1} MB"));
-        report.Add(new Measurement("Memory", "working set MB after 100k rows", first.WorkingSetMB, null, null, null, null, null, [first.WorkingSetMB], []));
-        report.Add(new Measurement("Memory", "working set MB after 1M rows", end.WorkingSetMB, null, null, null, null, null, [end.WorkingSetMB], []));
-        report.Add(new Measurement("Memory", "scoring rows/s over 1M rows", n / seconds, null, null, null, null, null, [n / seconds], [],
-            $"checksum {checksum:G6}"));
+        report.Details["settings"] = new { scoredRows = n, sampleEvery = SampleEvery, modelTrainRows = trainRows, modelEpochs = 1 };
+        report.Details["samples"] = samples.Select(s => new { rows = s.Rows, workingSetMB = s.WorkingSetMB, privateMB = s.PrivateMB, managedMB = s.ManagedMB }).ToArray();
+        report.Add(Measurement.Samples("Memory", "working set growth MB, 100k rows -> 1M rows", [growthWs], target: Target.AtMost(TargetGrowthMegabytes),
+            note: $"working set at 0 / 100k / 1M rows: {samples[0].WorkingSetMB:F1} / {first.WorkingSetMB:F1} / {end.WorkingSetMB:F1} MB; peak after 100k {peakWorkingSet:F1} MB; one run"));
+        report.Add(Measurement.Samples("Memory", "private bytes growth MB, 100k rows -> 1M rows", [growthPrivate], target: Target.AtMost(TargetGrowthMegabytes),
+            note: $"private bytes at 0 / 100k / 1M rows: {samples[0].PrivateMB:F1} / {first.PrivateMB:F1} / {end.PrivateMB:F1} MB; one run"));
+        report.Add(Measurement.Samples("Memory", "working set MB after 100k rows", [first.WorkingSetMB]));
+        report.Add(Measurement.Samples("Memory", "working set MB after 1M rows", [end.WorkingSetMB]));
+        report.Add(Measurement.Samples("Memory", "scoring rows/s over 1M rows", [n / seconds], note: $"checksum {checksum:G6}"));
 
         FitPeak(data, report);
     }
@@ -100,9 +99,9 @@ internal static class MemoryBenchmark
             return Status("VmHWM") - before;
         }
         var ours = Peak(() => ml.Transforms.Autoencoder(Canonical.Options(1)).Fit(train).Dispose());
-        report.Add(new Measurement("Memory", $"Fit peak resident memory added, MB (1 epoch over {data.Train.Count:N0} rows)", ours, dataMegabytes,
-            "size of the training data as floats", ours / dataMegabytes, null, null, [ours], [dataMegabytes],
-            "VmHWM after Fit - VmRSS before (peak reset via /proc/self/clear_refs); informational: includes glibc/libtorch allocator caching and native " +
+        report.Add(Measurement.Paired("Memory", $"Fit peak resident memory added, MB (1 epoch over {data.Train.Count:N0} rows)",
+            "size of the training data as floats", [new Pair(ours, dataMegabytes, "run 1")], note:
+            "one run; VmHWM after Fit - VmRSS before (peak reset via /proc/self/clear_refs); informational: includes glibc/libtorch allocator caching and native " +
             "memory that TorchSharp frees only when the GC finalizes tensors, so it varies between runs"));
     }
 

@@ -1,33 +1,32 @@
-// Benchmarks of the canonical FMNIST-MLP-32 autoencoder (see ../README.md for commands and measured numbers).
+// Benchmarks of the canonical FMNIST-MLP-32 autoencoder (see ../README.md for the method and the figures).
 //
-//   dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- <speed|memory|quality|profile|all> [options]
+//   dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- <command> [options]
 using MLNetAutoencoders.Benchmarks;
 using MLNetAutoencoders.Native;
 using TorchSharp;
 
 const string Usage = """
     Usage: MLNetAutoencoders.Benchmarks <command> [options]
-    Commands:
-      speed     Fit throughput vs a raw TorchSharp loop, Transform throughput vs a raw batched encoder,
-                PredictionEngine single-row latency vs a raw single-row forward
-      memory    score 1M rows (the test set repeated 100x, streamed) and track working set / private bytes
-      quality   20-epoch test MSE vs the PyTorch reference, 2-D 5-NN accuracy vs the reference and ML.NET PCA-2
-      profile   time split of the training loop's steps (ours vs raw)
-      anomaly   anomaly detector vs RandomizedPca: fmnist | tabular | throughput | all (own options)
-      sampler   VaeSampler Prior generation vs a raw batched decoder forward (own options) and of Transform's scoring steps
-      all       memory, speed, quality
-      anomaly   <fmnist|tabular|throughput|all> [options]: the anomaly detector vs ML.NET RandomizedPca (AnomalyBenchmark.cs; anomaly --help)
-      sampler   [options]: VAE sampler generation throughput vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
-      soak      [options]: 30 epochs then 1M rows scored, memory and live tensors after every epoch / 100k rows (SoakBenchmark.cs; soak --help)
-    Options:
-      --epochs N    speed/profile: epochs per Fit (default 3; throughput counts epochs after the first)
-                    quality: epochs (default 20)
-      --repeats N   repeats of each speed measurement; medians are reported (default 3)
-      --seeds N     quality: train with seeds 1..N and report medians (default 1)
-      --rows N      use only the first N training rows (default: all 60,000)
-      --threads N   torch.set_num_threads (default 2, the canonical setting)
+    Commands (each writes benchmarks/results/<command>.json; the defaults are the README's figures):
+      speed     Fit vs a raw TorchSharp loop and the PyTorch script, Transform vs a raw batched encoder,
+                PredictionEngine single-row latency vs a raw single-row forward; paired repeats
+      quality   per seed: AE-32 test MSE and AE-2 5-NN accuracy vs PyTorch (same run, same seeds), ML.NET PCA-2
+      memory    score 1M rows (the test set repeated 100x, streamed): working set / private bytes growth
+      profile   time split of the training loop's and Transform's steps (ours vs raw)
+      all       memory, speed, quality with their defaults
+      anomaly   <fmnist|tabular|throughput|all> [options]: anomaly detectors (AnomalyBenchmark.cs; anomaly --help)
+      sampler   [options]: VAE sampler generation vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
+      soak      [options]: 30 epochs then 1M rows scored, memory and live tensors (SoakBenchmark.cs; soak --help)
+    Options of speed, quality, memory, profile, all:
+      --epochs N    speed/profile: epochs per Fit (default 3; throughput counts epochs 2..N); quality: default 20
+      --repeats N   speed: paired repeats (default 5; fewer give no PASS/FAIL)
+      --seeds N     quality: seeds 1..N, ours and PyTorch alike (default 3; fewer give no PASS/FAIL)
+      --rows N      the first N training rows, ours and PyTorch alike (default: all 60,000)
+      --threads N   torch.set_num_threads (default 2, the canonical setting; the PyTorch script uses 2)
+      --attempts N  tries per timed sample while other processes use the CPU (default 4); then it is kept, flagged
       --results DIR where the JSON goes (default: benchmarks/results of this repository)
       --verbose     print every epoch
+    A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -36,97 +35,74 @@ if (args.Length == 0 || args[0] is "-h" or "--help")
     return args.Length == 0 ? 2 : 0;
 }
 
-var command = args[0];
-// These two parse their own arguments.
-switch (command)
+try
 {
-    case "anomaly":
-        AnomalyBenchmark.Run(args[1..]);
-        return 0;
-    case "sampler":
-        SamplerBenchmark.Run(args[1..]);
-        return 0;
-    case "soak":
-        return SoakBenchmark.Run(args[1..]);
-}
-// Benchmarks with their own options (contributed alongside the canonical ones).
-switch (command)
-{
-    case "anomaly":
-        AnomalyBenchmark.Run(args[1..]);
-        return 0;
-    case "sampler":
-        SamplerBenchmark.Run(args[1..]);
-        return 0;
-}
-
-int? epochs = null;
-var repeats = 3;
-var seeds = 1;
-int? rows = null;
-var threads = 2;
-var verbose = false;
-string? resultsDirectory = null;
-for (var i = 1; i < args.Length; i++)
-{
-    string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Missing value after {args[i]}.");
-    switch (args[i])
+    switch (args[0])
     {
-        case "--epochs": epochs = int.Parse(Next()); break;
-        case "--repeats": repeats = int.Parse(Next()); break;
-        case "--seeds": seeds = int.Parse(Next()); break;
-        case "--rows": rows = int.Parse(Next()); break;
-        case "--threads": threads = int.Parse(Next()); break;
-        case "--results": resultsDirectory = Next(); break;
-        case "--verbose": verbose = true; break;
-        default:
-            Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
-            return 2;
+        case "anomaly":
+            AnomalyBenchmark.Run(args[1..]);
+            return 0;
+        case "sampler":
+            return SamplerBenchmark.Run(args[1..]);
+        case "soak":
+            return SoakBenchmark.Run(args[1..]);
     }
-}
 
-TorchRuntime.EnsureLoaded();
-// The canonical setting, for our code and the raw loops alike (they share the process); the PyTorch
-// reference calls torch.set_num_threads(2) too.
-torch.set_num_threads(threads);
-Console.WriteLine($"torch.set_num_threads({threads}): get_num_threads() = {torch.get_num_threads()}, interop threads = {torch.get_num_interop_threads()}, " +
-                  $"{Environment.ProcessorCount} logical cores, load average {Report.LoadAverage()}");
-resultsDirectory ??= FindResultsDirectory();
-ReferenceResults.Directory = resultsDirectory;
-
-var commands = command == "all" ? ["memory", "speed", "quality"] : new[] { command };
-var data = BenchmarkData.Load(rows);
-foreach (var name in commands)
-{
-    var report = new Report(name, args);
-    report.Note($"torch.set_num_threads({threads}); torch.get_num_threads() = {torch.get_num_threads()}");
-    switch (name)
+    int? epochs = null, rows = null;
+    int repeats = 5, seeds = 3, threads = 2;
+    var verbose = false;
+    string? results = null;
+    for (var i = 1; i < args.Length; i++)
     {
-        case "speed":
-            SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report);
-            break;
-        case "memory":
-            MemoryBenchmark.Run(data, report);
-            break;
-        case "quality":
-            QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
-            break;
-        case "profile":
-            ProfileBenchmark.Run(data, epochs ?? 2, report);
-            TransformProfile.Run(data, report);
-            break;
-        default:
-            Console.Error.WriteLine($"Unknown command {name}.\n{Usage}");
-            return 2;
+        int Next() => i + 1 < args.Length ? int.Parse(args[++i]) : throw new ArgumentException($"Missing value after {args[i]}.");
+        switch (args[i])
+        {
+            case "--epochs": epochs = Next(); break;
+            case "--repeats": repeats = Next(); break;
+            case "--seeds": seeds = Next(); break;
+            case "--rows": rows = Next(); break;
+            case "--threads": threads = Next(); break;
+            case "--attempts": Contention.MaxAttempts = Next(); break;
+            case "--results": results = i + 1 < args.Length ? args[++i] : throw new ArgumentException("Missing value after --results."); break;
+            case "--verbose": verbose = true; break;
+            default:
+                Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
+                return 2;
+        }
     }
-    report.Finish(resultsDirectory);
-}
-return 0;
+    string[] commands = args[0] == "all" ? ["memory", "speed", "quality"] : [args[0]];
+    if (commands.Any(c => c is not ("speed" or "quality" or "memory" or "profile")))
+    {
+        Console.Error.WriteLine($"Unknown command {args[0]}.\n{Usage}");
+        return 2;
+    }
 
-static string FindResultsDirectory()
+    TorchRuntime.EnsureLoaded();
+    // The canonical setting, for our code and the raw loops alike (they share the process).
+    torch.set_num_threads(threads);
+    Console.WriteLine($"torch.set_num_threads({threads}): get_num_threads() = {torch.get_num_threads()}, interop threads = {torch.get_num_interop_threads()}, " +
+                      $"{Environment.ProcessorCount} logical cores, load average {RunRecord.LoadAverage()}");
+    var data = BenchmarkData.Load(rows);
+    foreach (var name in commands)
+    {
+        var report = new Report(name, args);
+        switch (name)
+        {
+            case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report); break;
+            case "quality": QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report); break;
+            case "memory": MemoryBenchmark.Run(data, report); break;
+            default:
+                ProfileBenchmark.Run(data, epochs ?? 3, report);
+                TransformProfile.Run(data, report);
+                break;
+        }
+        report.Finish(results ?? Report.DefaultDirectory());
+    }
+    return 0;
+}
+catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundException or TimeoutException or ArgumentException)
 {
-    for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-        if (File.Exists(Path.Combine(dir.FullName, "MLNetAutoencoders.sln")))
-            return Path.Combine(dir.FullName, "benchmarks", "results");
-    return Path.Combine(Environment.CurrentDirectory, "benchmark-results");
+    // No figure without its reference: a missing Python, module or data set ends the run without results.
+    Console.Error.WriteLine($"ERROR: {ex.Message}");
+    return 1;
 }

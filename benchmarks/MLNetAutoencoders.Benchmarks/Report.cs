@@ -1,28 +1,142 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using TorchSharp;
 
 namespace MLNetAutoencoders.Benchmarks;
 
-/// <summary>One measured figure: ours against a yardstick, with the target it is held to.</summary>
+/// <summary>A target on a figure: at least (higher is better) or at most <see cref="Threshold"/>.</summary>
+internal sealed record Target(double Threshold, bool HigherIsBetter)
+{
+    public static Target AtLeast(double threshold) => new(threshold, true);
+
+    public static Target AtMost(double threshold) => new(threshold, false);
+
+    public bool IsMetBy(double value) => HigherIsBetter ? value >= Threshold : value <= Threshold;
+
+    public override string ToString() => (HigherIsBetter ? "≥ " : "≤ ") + Threshold.ToString("0.00##", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The one verdict rule of every benchmark: PASS only when every sample (every paired ratio, every seed) clears
+/// the target, FAIL only when every sample misses it, otherwise "inconclusive". A sample taken while other
+/// processes used the CPU (<see cref="Contention"/>), or fewer samples than the benchmark's minimum (5 paired
+/// repeats for speed, 3 seeds for quality), make a PASS or FAIL "inconclusive" too.
+/// </summary>
+internal static class Verdict
+{
+    public const string Pass = "PASS";
+    public const string Fail = "FAIL";
+    public const string Inconclusive = "inconclusive";
+
+    public static string Of(IReadOnlyCollection<double> samples, Target target, int contendedSamples = 0, int minimumSamples = 1)
+    {
+        if (samples.Count == 0)
+            throw new ArgumentException("A verdict needs at least one sample.", nameof(samples));
+        var met = samples.Count(target.IsMetBy);
+        if (contendedSamples > 0 || samples.Count < minimumSamples || (met > 0 && met < samples.Count))
+            return Inconclusive;
+        return met == samples.Count ? Pass : Fail;
+    }
+}
+
+/// <summary>One sample of a paired comparison: ours and the yardstick measured back to back.</summary>
+/// <param name="Ours">Our figure.</param>
+/// <param name="Reference">The yardstick's figure in the same repeat (or for the same seed).</param>
+/// <param name="Label">e.g. "repeat 3" or "seed 2".</param>
+/// <param name="ForeignCores">The larger of the cores other processes used during either side, if measured.</param>
+/// <param name="Load">The load average when the repeat ended.</param>
+internal sealed record Pair(double Ours, double Reference, string Label, double? ForeignCores = null, string? Load = null)
+{
+    public double Ratio => Ours / Reference;
+
+    public bool Contended => ForeignCores is { } f && Contention.IsContended(f);
+}
+
+/// <summary>
+/// One measured figure. <see cref="Ours"/>, <see cref="Reference"/> and <see cref="Ratio"/> are medians over the
+/// samples; the min–max of each and every sample are kept, with the verdict of <see cref="Benchmarks.Verdict"/>.
+/// </summary>
 /// <param name="Benchmark">e.g. "Fit", "Transform".</param>
 /// <param name="Metric">What was measured, with its unit.</param>
 /// <param name="Ours">Median of our samples.</param>
 /// <param name="Reference">Median of the yardstick's samples (raw TorchSharp, PyTorch or ML.NET PCA), if any.</param>
 /// <param name="ReferenceName">What the yardstick is.</param>
-/// <param name="Ratio">Ours / reference (or the figure the target is stated on).</param>
+/// <param name="Ratio">Median of the paired ratios ours / reference.</param>
 /// <param name="Target">The target, human-readable, e.g. "ratio ≥ 0.90".</param>
-/// <param name="Pass">Whether the target is met; null when there is no target.</param>
-/// <param name="OursSamples">Every repeat's value.</param>
-/// <param name="ReferenceSamples">Every repeat's value of the yardstick.</param>
+/// <param name="Verdict">PASS, FAIL or inconclusive; null when there is no target.</param>
+/// <param name="OursSamples">Every sample's value.</param>
+/// <param name="ReferenceSamples">Every sample's value of the yardstick.</param>
 /// <param name="Note">Anything needed to read the figure.</param>
 internal sealed record Measurement(string Benchmark, string Metric, double Ours, double? Reference, string? ReferenceName,
-    double? Ratio, string? Target, bool? Pass, double[] OursSamples, double[] ReferenceSamples, string? Note = null);
+    double? Ratio, string? Target, string? Verdict, double[] OursSamples, double[] ReferenceSamples, string? Note = null)
+{
+    public double? OursMin { get; init; }
+    public double? OursMax { get; init; }
+    public double? ReferenceMin { get; init; }
+    public double? ReferenceMax { get; init; }
+    public double? RatioMin { get; init; }
+    public double? RatioMax { get; init; }
 
-/// <summary>Collects measurements, prints them as a Markdown table and writes them as JSON.</summary>
+    /// <summary>Paired ratios ours / reference, in sample order.</summary>
+    public double[]? Ratios { get; init; }
+
+    /// <summary>What each sample is ("repeat 1", "seed 1", ...).</summary>
+    public string[]? Labels { get; init; }
+
+    /// <summary>Cores other processes used during each sample (the larger of a pair's two sides).</summary>
+    public double[]? ForeignCores { get; init; }
+
+    /// <summary>The load average at the end of each sample.</summary>
+    public string[]? Loads { get; init; }
+
+    /// <summary>How many samples were taken while other processes used the CPU (see <see cref="Contention"/>).</summary>
+    public int ContendedSamples { get; init; }
+
+    /// <summary>
+    /// Ours against a yardstick over paired samples: medians, min–max, every ratio, and the verdict on the ratios'
+    /// whole range when <paramref name="target"/> is given.
+    /// </summary>
+    public static Measurement Paired(string benchmark, string metric, string referenceName, IReadOnlyList<Pair> pairs, Target? target = null,
+        string? note = null, int minimumSamples = 1)
+    {
+        var ours = pairs.Select(p => p.Ours).ToArray();
+        var reference = pairs.Select(p => p.Reference).ToArray();
+        var ratios = pairs.Select(p => p.Ratio).ToArray();
+        var contended = pairs.Count(p => p.Contended);
+        return new Measurement(benchmark, metric, Median(ours), Median(reference), referenceName, Median(ratios),
+            target is null ? null : $"ratio {target}", target is null ? null : Benchmarks.Verdict.Of(ratios, target, contended, minimumSamples), ours, reference,
+            minimumSamples > pairs.Count && target is not null ? $"{note}{(note is null ? "" : "; ")}fewer than {minimumSamples} samples: no verdict" : note)
+        {
+            OursMin = ours.Min(), OursMax = ours.Max(),
+            ReferenceMin = reference.Min(), ReferenceMax = reference.Max(),
+            RatioMin = ratios.Min(), RatioMax = ratios.Max(),
+            Ratios = ratios,
+            Labels = pairs.Select(p => p.Label).ToArray(),
+            ForeignCores = pairs.All(p => p.ForeignCores is null) ? null : pairs.Select(p => p.ForeignCores ?? 0).ToArray(),
+            Loads = pairs.All(p => p.Load is null) ? null : pairs.Select(p => p.Load ?? "n/a").ToArray(),
+            ContendedSamples = contended,
+        };
+    }
+
+    /// <summary>Our figure alone over its samples, with the verdict on their whole range when <paramref name="target"/> is given.</summary>
+    public static Measurement Samples(string benchmark, string metric, IReadOnlyList<double> samples, IReadOnlyList<string>? labels = null,
+        Target? target = null, string? note = null, IReadOnlyList<double>? foreignCores = null)
+    {
+        var contended = foreignCores?.Count(Contention.IsContended) ?? 0;
+        return new Measurement(benchmark, metric, Median(samples), null, null, null, target?.ToString(),
+            target is null ? null : Benchmarks.Verdict.Of(samples.ToArray(), target, contended), samples.ToArray(), [], note)
+        {
+            OursMin = samples.Min(), OursMax = samples.Max(),
+            Labels = labels?.ToArray(),
+            ForeignCores = foreignCores?.ToArray(),
+            ContendedSamples = contended,
+        };
+    }
+
+    private static double Median(IEnumerable<double> values) => Report.Median(values);
+}
+
+/// <summary>Collects measurements, prints them as a Markdown table and writes them, with the <see cref="RunRecord"/>, as JSON.</summary>
 internal sealed class Report
 {
     private readonly List<Measurement> measurements = new();
@@ -34,7 +148,7 @@ internal sealed class Report
         Name = name;
         Arguments = args;
         Started = DateTimeOffset.Now;
-        LoadAverageAtStart = LoadAverage();
+        LoadAverageAtStart = RunRecord.LoadAverage();
     }
 
     public string Name { get; }
@@ -47,12 +161,16 @@ internal sealed class Report
 
     public IReadOnlyList<Measurement> Measurements => measurements;
 
+    /// <summary>Extra top-level properties of the results file (e.g. the settings of the run).</summary>
+    public Dictionary<string, object> Details { get; } = new();
+
     public void Add(Measurement m)
     {
         measurements.Add(m);
-        Console.WriteLine($"  -> {m.Benchmark}: {m.Metric} = {Format(m.Ours)}" +
-                          (m.Reference is { } r ? $" vs {Format(r)} ({m.ReferenceName}), ratio {m.Ratio:F3}" : "") +
-                          (m.Target is null ? "" : $", target {m.Target}: {(m.Pass == true ? "PASS" : "FAIL")}"));
+        Console.WriteLine($"  -> {m.Benchmark}: {m.Metric} = {Format(m.Ours)}" + Range(m.OursMin, m.OursMax) +
+                          (m.Reference is { } r ? $" vs {Format(r)}{Range(m.ReferenceMin, m.ReferenceMax)} ({m.ReferenceName}), ratio {m.Ratio:F3}{Range(m.RatioMin, m.RatioMax, "F3")}" : "") +
+                          (m.Target is null ? "" : $", target {m.Target}: {m.Verdict}") +
+                          (m.ContendedSamples > 0 ? $" ({m.ContendedSamples} contended samples)" : ""));
     }
 
     public void Note(string note)
@@ -70,6 +188,15 @@ internal sealed class Report
         return sorted.Length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
     }
 
+    /// <summary>benchmarks/results of this repository (found from the working directory), else ./benchmark-results.</summary>
+    public static string DefaultDirectory()
+    {
+        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MLNetAutoencoders.sln")))
+                return Path.Combine(dir.FullName, "benchmarks", "results");
+        return Path.Combine(Environment.CurrentDirectory, "benchmark-results");
+    }
+
     public static string Format(double value) => Math.Abs(value) switch
     {
         0 => "0",
@@ -79,6 +206,11 @@ internal sealed class Report
         _ => value.ToString("G4", CultureInfo.InvariantCulture),
     };
 
+    private static string Range(double? min, double? max, string? format = null) =>
+        min is { } lo && max is { } hi && lo != hi
+            ? $" [{(format is null ? Format(lo) : lo.ToString(format, CultureInfo.InvariantCulture))}–{(format is null ? Format(hi) : hi.ToString(format, CultureInfo.InvariantCulture))}]"
+            : "";
+
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
@@ -86,10 +218,9 @@ internal sealed class Report
         sb.AppendLine("|---|---|---:|---:|---:|---|---|");
         foreach (var m in measurements)
         {
-            var reference = m.Reference is { } r ? $"{Format(r)} ({m.ReferenceName})" : "";
-            var ratio = m.Ratio is { } q ? q.ToString("F3", CultureInfo.InvariantCulture) : "";
-            var result = m.Pass switch { true => "PASS", false => "**FAIL**", null => "" };
-            sb.AppendLine($"| {m.Benchmark} | {m.Metric} | {Format(m.Ours)} | {reference} | {ratio} | {m.Target ?? ""} | {result} |");
+            var reference = m.Reference is { } r ? $"{Format(r)}{Range(m.ReferenceMin, m.ReferenceMax)} ({m.ReferenceName})" : "";
+            var ratio = m.Ratio is { } q ? q.ToString("F3", CultureInfo.InvariantCulture) + Range(m.RatioMin, m.RatioMax, "F3") : "";
+            sb.AppendLine($"| {m.Benchmark} | {m.Metric} | {Format(m.Ours)}{Range(m.OursMin, m.OursMax)} | {reference} | {ratio} | {m.Target ?? ""} | {m.Verdict ?? ""} |");
         }
         return sb.ToString();
     }
@@ -104,75 +235,15 @@ internal sealed class Report
         Console.Write(ToMarkdown());
         foreach (var note in notes)
             Console.WriteLine($"- {note}");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, $"{Name}.json");
-        var document = new
+        var document = new Dictionary<string, object>
         {
-            name = Name,
-            arguments = Arguments,
-            started = Started,
-            finished = DateTimeOffset.Now,
-            machine = new
-            {
-                logicalCores = Environment.ProcessorCount,
-                cpu = CpuModel(),
-                os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                dotnet = Environment.Version.ToString(),
-                torchThreads = torch.get_num_threads(),
-                torchInteropThreads = torch.get_num_interop_threads(),
-                loadAverageAtStart = LoadAverageAtStart,
-                loadAverageAtEnd = LoadAverage(),
-            },
-            gitCommit = GitCommit(),
-            measurements,
-            notes,
+            ["run"] = RunRecord.Finish(Arguments, Started, LoadAverageAtStart),
+            ["name"] = Name,
         };
-        File.WriteAllText(path, JsonSerializer.Serialize(document, new JsonSerializerOptions
-        {
-            WriteIndented = true,
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        }));
-        Console.WriteLine($"Results written to {path}");
-        return path;
-    }
-
-    public static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
-
-    private static string CpuModel()
-    {
-        try
-        {
-            return File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "n/a";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
-    }
-
-    private static string GitCommit()
-    {
-        try
-        {
-            using var git = Process.Start(new ProcessStartInfo("git", "rev-parse --short HEAD") { RedirectStandardOutput = true, RedirectStandardError = true });
-            var output = git!.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 ? output : "n/a";
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return "n/a";
-        }
+        foreach (var (key, value) in Details)
+            document[key] = value;
+        document["measurements"] = measurements;
+        document["notes"] = notes;
+        return RunRecord.Write(directory, Name, document);
     }
 }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetAutoencoders.Native;
@@ -30,7 +28,8 @@ internal static class SoakBenchmark
           --rows N         first N training rows (default: all 60,000)
           --score-rows N   rows to score after training, a multiple of the test set (default 1,000,000)
           --threads N      torch.set_num_threads (default 2)
-          --results DIR    where soak.json and soak.md go (default benchmarks/results)
+          --results DIR    where soak.json goes (default benchmarks/results)
+        One run per invocation: soak.json records "runs": 1, so a figure from it is one run's.
         """;
 
     private sealed record Sample(string Phase, long Step, double WorkingSetMB, double PrivateMB, double GcHeapMB, long LiveTensors, double Seconds);
@@ -60,7 +59,7 @@ internal static class SoakBenchmark
         TorchRuntime.EnsureLoaded();
         torch.set_num_threads(threads);
         var started = DateTimeOffset.Now;
-        var loadAtStart = Report.LoadAverage();
+        var loadAtStart = RunRecord.LoadAverage();
         var data = BenchmarkData.Load(rows);
         var ml = new MLContext(seed: 1);
         var process = Process.GetCurrentProcess();
@@ -128,12 +127,10 @@ internal static class SoakBenchmark
             .Concat(Summarize("scoring, per 100k rows (100k..1M)", "100k rows", scoreSeries, s => s.Step / 100_000.0)).ToArray();
         var document = new
         {
+            run = RunRecord.Finish(["soak", .. args], started, loadAtStart),
             name = "soak",
-            arguments = args,
-            started,
-            finished = DateTimeOffset.Now,
-            machine = new { logicalCores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-                dotnet = Environment.Version.ToString(), torchThreads = torch.get_num_threads(), loadAverageAtStart = loadAtStart, loadAverageAtEnd = Report.LoadAverage() },
+            runs = 1,
+            settings = new { epochs, trainRows = data.Train.Count, scoreRows = n, threads },
             data = new { train = data.Train.Source, trainRows = data.Train.Count, test = data.Test.Source, scoredRows = n, checksum },
             liveTensorCount = "TorchSharp DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount on the thread that trains and scores (no process-wide count exists in TorchSharp 0.107)",
             summary,
@@ -142,14 +139,8 @@ internal static class SoakBenchmark
             afterDispose = end,
             samples,
         };
-        results ??= FindResultsDirectory();
-        Directory.CreateDirectory(results);
-        var json = Path.Combine(results, "soak.json");
-        File.WriteAllText(json, JsonSerializer.Serialize(document, new JsonSerializerOptions { WriteIndented = true }));
-        var md = Path.Combine(results, "soak.md");
-        File.WriteAllText(md, Markdown(summary, samples, epochs, n, data, started, loadAtStart, fitPeakMB));
-        Console.WriteLine(File.ReadAllText(md));
-        Console.WriteLine($"Results written to {json} and {md}");
+        var path = RunRecord.Write(results ?? Report.DefaultDirectory(), "soak", document);
+        Console.WriteLine(ResultsTables.Soak(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!));
         return 0;
     }
 
@@ -157,6 +148,8 @@ internal static class SoakBenchmark
 
     private static IEnumerable<SeriesSummary> Summarize(string series, string unit, List<Sample> samples, Func<Sample, double> x)
     {
+        if (samples.Count == 0)
+            yield break; // e.g. fewer than 100k rows scored
         (string, Func<Sample, double>)[] metrics =
         [
             ("working set MB", s => s.WorkingSetMB),
@@ -184,34 +177,6 @@ internal static class SoakBenchmark
         return sxx == 0 ? 0 : sxy / sxx;
     }
 
-    private static string Markdown(SeriesSummary[] summary, List<Sample> samples, int epochs, long scored, BenchmarkData data,
-        DateTimeOffset started, string load, double? fitPeakMB)
-    {
-        var inv = CultureInfo.InvariantCulture;
-        var sb = new StringBuilder();
-        sb.AppendLine($"# Soak ({started:yyyy-MM-dd HH:mm}, {Environment.ProcessorCount} logical cores, torch threads {torch.get_num_threads()}, load average at start {load})");
-        sb.AppendLine();
-        sb.AppendLine($"FMNIST-MLP-32 trained {epochs} epochs on {data.Train.Count:N0} rows ({data.Train.Source}), then {scored:N0} rows scored through " +
-                      "`Transform` (test set repeated, streamed; Embedding, Reconstruction and ReconstructionError read). " +
-                      "Slopes are least-squares fits over the samples listed (first epoch / first 100k rows onwards; and the second half of training alone, after the allocators' warm-up).");
-        sb.AppendLine();
-        if (fitPeakMB is { } peak)
-            sb.AppendLine(string.Create(inv, $"Peak resident memory through `Fit` (VmHWM after Fit): {peak:F1} MB.")).AppendLine();
-        sb.AppendLine("| series | metric | first | last | max | slope |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|");
-        foreach (var s in summary)
-            sb.AppendLine(string.Create(inv, $"| {s.Series} | {s.Metric} | {s.First:F1} | {s.Last:F1} | {s.Max:F1} | {s.SlopePerUnit:+0.000;-0.000;0} per {s.Unit} |"));
-        sb.AppendLine();
-        sb.AppendLine("| phase | step | working set MB | private MB | GC heap MB | live tensors | s |");
-        sb.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (var s in samples)
-            sb.AppendLine(string.Create(inv, $"| {s.Phase} | {s.Step:N0} | {s.WorkingSetMB:F1} | {s.PrivateMB:F1} | {s.GcHeapMB:F1} | {s.LiveTensors} | {s.Seconds:F0} |"));
-        sb.AppendLine();
-        sb.AppendLine("Live tensors: TorchSharp 0.107 counts per thread only (`DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount`); " +
-                      "training and the scoring cursor run on the measuring thread, so this is the number of tensors created there and not yet disposed.");
-        return sb.ToString();
-    }
-
     /// <summary>The process's peak resident set (VmHWM) so far, in MB; null off Linux.</summary>
     private static double? PeakResidentMB()
     {
@@ -222,14 +187,6 @@ internal static class SoakBenchmark
     }
 
     private static long LiveTensorsOnThisThread() => DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
-
-    private static string FindResultsDirectory()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNetAutoencoders.sln")))
-                return Path.Combine(dir.FullName, "benchmarks", "results");
-        return Path.Combine(Environment.CurrentDirectory, "benchmark-results");
-    }
 
     private sealed class SynchronousProgress(Action<AutoencoderTrainingProgress> report) : IProgress<AutoencoderTrainingProgress>
     {

@@ -6,12 +6,18 @@ using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Benchmarks;
 
-/// <summary>Fit, Transform and PredictionEngine against raw TorchSharp on the same network, in the same process.</summary>
+/// <summary>
+/// Fit, Transform and PredictionEngine against raw TorchSharp on the same network in the same process, and Fit and
+/// encoding against the PyTorch script, in paired repeats (ours and the yardsticks back to back, the order rotating).
+/// </summary>
 internal static class SpeedBenchmark
 {
     public const int TransformPasses = 3;
     public const int LatencyWarmup = 200;
     public const int LatencyCalls = 3000;
+
+    /// <summary>Paired repeats below which a target gets no PASS or FAIL.</summary>
+    public const int MinimumRepeats = 5;
 
     private sealed class ImageRow
     {
@@ -27,126 +33,144 @@ internal static class SpeedBenchmark
 
     public static void Run(BenchmarkData data, int epochs, int repeats, bool verbose, Report report)
     {
+        if (epochs < 2)
+            throw new ArgumentOutOfRangeException(nameof(epochs), "speed needs at least 2 epochs: throughput counts the epochs after the first.");
+        PyTorchReference.Require(data);
         var ml = new MLContext(seed: 1);
         var train = data.Train.ToDataView(ml);
+        var test = data.Test.ToDataView(ml);
         var rows = data.Train.Count;
-        var reference = ReferenceResults.Load(report);
+        var testRows = data.Test.Count;
+        var images = data.Test.ToJaggedImages();
+        using var testTensor = tensor(data.Test.Pixels, new long[] { testRows, Canonical.InputSize });
+        report.Details["settings"] = new { epochs, repeats, trainRows = rows, testRows, transformPasses = TransformPasses, latencyCalls = LatencyCalls, latencyWarmup = LatencyWarmup };
+        Console.WriteLine($"Speed: {repeats} repeats; each: Fit (ours), the raw TorchSharp loop and the PyTorch script, {epochs} epochs over {rows:N0} rows " +
+                          "(order rotating between repeats), then Transform vs the raw encoder and PredictionEngine vs a raw single-row forward on that repeat's model.");
 
-        // ---------------- Fit ----------------
-        Console.WriteLine($"Fit: {repeats} repeats x (ours, raw), {epochs} epochs each over {rows:N0} rows; samples/s over epochs 2..{epochs}.");
-        var oursSteady = new List<double>();
-        var oursWall = new List<double>();
-        var rawSteady = new List<double>();
-        var foreign = new List<double>();
-        AutoencoderEmbeddingTransformer? model = null;
+        var fitRaw = new List<Pair>();
+        var fitPyTorch = new List<Pair>();
+        var fitWall = new List<double>();
+        var fitWallForeign = new List<double>();
+        var transformRaw = new List<Pair>();
+        var transformArrays = new List<Pair>();
+        var transformPyTorch = new List<Pair>();
+        var allColumns = new List<double>();
+        var allColumnsForeign = new List<double>();
+        var latencyRaw = new List<Pair>();
+        var latencyLean = new List<Pair>();
         for (var r = 0; r < repeats; r++)
         {
-            // Alternate the order so drift in machine load does not favour one side.
-            for (var side = 0; side < 2; side++)
+            var label = $"repeat {r + 1}";
+            AutoencoderEmbeddingTransformer? model = null;
+            double oursSteady = 0, rawSteady = 0, oursForeign = 0, rawForeign = 0, pyForeign = 0;
+            PyTorchRun? py = null;
+            // Rotate the order so drift in machine load favours no side.
+            for (var side = 0; side < 3; side++)
             {
-                if ((side + r) % 2 == 0)
+                switch ((side + r) % 3)
                 {
-                    var clock = new EpochClock(verbose);
-                    var wall = Stopwatch.StartNew();
-                    var (fitted, busy) = Contention.Sample("Fit", () =>
-                    {
-                        clock.Reports.Clear();
-                        wall.Restart();
-                        return ml.Transforms.Autoencoder(Canonical.Options(epochs, progress: clock)).Fit(train);
-                    });
-                    var seconds = wall.Elapsed.TotalSeconds;
-                    oursSteady.Add(clock.SteadySamplesPerSecond(rows));
-                    oursWall.Add(rows * (double)epochs / seconds);
-                    foreign.Add(busy);
-                    Console.WriteLine($"  repeat {r + 1}: ours {oursSteady[^1]:N0} samples/s steady, Fit() wall {seconds:F1}s ({oursWall[^1]:N0} samples/s incl. loading and first epoch); other processes {busy:F2} cores");
-                    model?.Dispose();
-                    model = fitted;
-                }
-                else
-                {
-                    var (raw, busy) = Contention.Sample("raw training loop", () => RawTorch.Train(data.Train.Pixels, rows, epochs, echo: verbose));
-                    using (raw)
-                        rawSteady.Add(raw.SteadySamplesPerSecond(rows));
-                    foreign.Add(busy);
-                    Console.WriteLine($"  repeat {r + 1}: raw  {rawSteady[^1]:N0} samples/s steady (epoch seconds {string.Join(", ", raw.EpochSeconds.Select(s => s.ToString("F2")))}); other processes {busy:F2} cores");
+                    case 0:
+                        var clock = new EpochClock(verbose);
+                        var wall = Stopwatch.StartNew();
+                        (model, oursForeign) = Contention.Sample("Fit", () =>
+                        {
+                            clock.Reports.Clear();
+                            wall.Restart();
+                            return ml.Transforms.Autoencoder(Canonical.Options(epochs, progress: clock)).Fit(train);
+                        });
+                        oursSteady = clock.SteadySamplesPerSecond(rows);
+                        fitWall.Add(rows * (double)epochs / wall.Elapsed.TotalSeconds);
+                        fitWallForeign.Add(oursForeign);
+                        Console.WriteLine($"  {label}: ours {oursSteady:N0} samples/s steady, Fit() wall {fitWall[^1]:N0} samples/s; other processes {oursForeign:F2} cores");
+                        break;
+                    case 1:
+                        var (raw, foreign) = Contention.Sample("raw training loop", () => RawTorch.Train(data.Train.Pixels, rows, epochs, echo: verbose));
+                        using (raw)
+                            rawSteady = raw.SteadySamplesPerSecond(rows);
+                        rawForeign = foreign;
+                        Console.WriteLine($"  {label}: raw  {rawSteady:N0} samples/s steady; other processes {rawForeign:F2} cores");
+                        break;
+                    default:
+                        (py, pyForeign) = Contention.Sample("PyTorch reference", () => PyTorchReference.Train(epochs, 32, r + 1, rows));
+                        Console.WriteLine($"  {label}: PyTorch {py.TrainSamplesPerSecond:N0} samples/s steady, encode {py.EncodeRowsPerSecond:N0} rows/s; other processes {pyForeign:F2} cores");
+                        break;
                 }
             }
-        }
-        var fitRatio = Report.Median(oursSteady) / Report.Median(rawSteady);
-        report.Add(new Measurement("Fit", "training samples/s (epochs after the first)", Report.Median(oursSteady), Report.Median(rawSteady),
-            "raw TorchSharp loop", fitRatio, "ratio ≥ 0.90", fitRatio >= 0.90, oursSteady.ToArray(), rawSteady.ToArray(),
-            $"other processes' CPU during the samples (cores): {string.Join(", ", foreign.Select(f => f.ToString("F2")))}"));
-        report.Add(new Measurement("Fit", "Fit() wall samples/s (incl. IDataView load, first epoch)", Report.Median(oursWall), null, null, null, null, null,
-            oursWall.ToArray(), []));
-        if (reference.Speed?.TrainSamplesPerSecond is { } pyTrain)
-            report.Add(new Measurement("Fit", "training samples/s vs PyTorch (same machine, 2 threads)", Report.Median(oursSteady), pyTrain,
-                "PyTorch reference", Report.Median(oursSteady) / pyTrain, null, null, oursSteady.ToArray(), [pyTrain], "informational; PyTorch is Debian's python3-torch with OpenBLAS"));
+            fitRaw.Add(new Pair(oursSteady, rawSteady, label, Math.Max(oursForeign, rawForeign), RunRecord.LoadAverage()));
+            fitPyTorch.Add(new Pair(oursSteady, py!.TrainSamplesPerSecond, label, Math.Max(oursForeign, pyForeign), RunRecord.LoadAverage()));
 
-        // ---------------- Transform ----------------
-        var test = data.Test.ToDataView(ml);
-        var testRows = data.Test.Count;
-        var network = model!.Model;
-        using var testTensor = tensor(data.Test.Pixels, new long[] { testRows, Canonical.InputSize });
-        Console.WriteLine($"Transform: cursor over {testRows:N0} test rows reading Embedding (batch {model.ScoringBatchSize}) vs raw encoder forward (batch 1024, no grad), {TransformPasses} passes per sample.");
-        ReadEmbeddings(model.Transform(test)); // warm-up
-        RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, 1);
-        var oursTransform = new List<double>();
-        var rawTransform = new List<double>();
-        var rawArrays = new List<double>();
-        for (var r = 0; r < Math.Max(repeats, 5); r++)
-        {
-            oursTransform.Add(Contention.Sample("Transform", () =>
+            using (model)
             {
-                var clock = Stopwatch.StartNew();
-                for (var pass = 0; pass < TransformPasses; pass++)
-                    ReadEmbeddings(model.Transform(test));
-                return TransformPasses * testRows / clock.Elapsed.TotalSeconds;
-            }).Value);
-            rawTransform.Add(Contention.Sample("raw encoder", () => RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, TransformPasses)).Value);
-            rawArrays.Add(Contention.Sample("raw encoder from arrays", () => RawTorch.EncodeFromArraysRowsPerSecond(network, data.Test.Pixels, testRows, 1024, TransformPasses)).Value);
-        }
-        var transformRatio = Report.Median(oursTransform) / Report.Median(rawTransform);
-        report.Add(new Measurement("Transform", "embedding rows/s (cursor over 10k test rows)", Report.Median(oursTransform), Report.Median(rawTransform),
-            "raw batched encoder forward", transformRatio, "ratio ≥ 0.70", transformRatio >= 0.70, oursTransform.ToArray(), rawTransform.ToArray()));
-        report.Add(new Measurement("Transform", "embedding rows/s vs raw forward incl. array copies in/out", Report.Median(oursTransform), Report.Median(rawArrays),
-            "raw forward from float[] + copy out", Report.Median(oursTransform) / Report.Median(rawArrays), null, null, oursTransform.ToArray(), rawArrays.ToArray()));
-        if (reference.Speed?.EncodeRowsPerSecond is { } pyEncode)
-            report.Add(new Measurement("Transform", "embedding rows/s vs PyTorch encode", Report.Median(oursTransform), pyEncode, "PyTorch reference",
-                Report.Median(oursTransform) / pyEncode, null, null, oursTransform.ToArray(), [pyEncode], "informational"));
+                var network = model!.Model;
+                // ---- Transform: warm-up, then ours and the raw encoder back to back, alternating.
+                ReadEmbeddings(model.Transform(test));
+                RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, 1);
+                (double Value, double Foreign) ours = default, raw = default;
+                for (var side = 0; side < 2; side++)
+                {
+                    if ((side + r) % 2 == 0)
+                        ours = Contention.Sample("Transform", () =>
+                        {
+                            var clock = Stopwatch.StartNew();
+                            for (var pass = 0; pass < TransformPasses; pass++)
+                                ReadEmbeddings(model.Transform(test));
+                            return TransformPasses * testRows / clock.Elapsed.TotalSeconds;
+                        });
+                    else
+                        raw = Contention.Sample("raw encoder", () => RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, TransformPasses));
+                }
+                var arrays = Contention.Sample("raw encoder from arrays", () => RawTorch.EncodeFromArraysRowsPerSecond(network, data.Test.Pixels, testRows, 1024, TransformPasses));
+                transformRaw.Add(new Pair(ours.Value, raw.Value, label, Math.Max(ours.Foreign, raw.Foreign), RunRecord.LoadAverage()));
+                transformArrays.Add(new Pair(ours.Value, arrays.Value, label, Math.Max(ours.Foreign, arrays.ForeignCores), RunRecord.LoadAverage()));
+                transformPyTorch.Add(new Pair(ours.Value, py.EncodeRowsPerSecond, label, Math.Max(ours.Foreign, pyForeign), RunRecord.LoadAverage()));
+                // Diagnosis: every output column active (reconstruction and error make the scorer run the decoder).
+                var all = Contention.Sample("Transform, all columns", () =>
+                {
+                    var clock = Stopwatch.StartNew();
+                    ReadAllOutputs(model.Transform(test));
+                    return testRows / clock.Elapsed.TotalSeconds;
+                });
+                allColumns.Add(all.Value);
+                allColumnsForeign.Add(all.ForeignCores);
+                Console.WriteLine($"  {label}: Transform {ours.Value:N0} rows/s, raw encoder {raw.Value:N0}, raw from arrays {arrays.Value:N0}, all columns {all.Value:N0}");
 
-        // Diagnosis: the same cursor with every output column active (reconstruction + error make the scorer run the decoder).
-        var allColumns = new List<double>();
-        for (var r = 0; r < 3; r++)
-        {
-            allColumns.Add(Contention.Sample("Transform, all columns", () =>
-            {
-                var clock = Stopwatch.StartNew();
-                ReadAllOutputs(model.Transform(test));
-                return testRows / clock.Elapsed.TotalSeconds;
-            }).Value);
+                // ---- PredictionEngine: median latency of LatencyCalls calls, ours and raw back to back, alternating.
+                var engine = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(model);
+                // Diagnosis: the same network behind a transformer whose reconstruction columns are switched off.
+                // Not disposed: it shares model's network.
+                var embeddingOnly = new AutoencoderEmbeddingTransformer(network, new AutoencoderColumns("Features", "Embedding", null, null), 1024, [], []);
+                var lean = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(embeddingOnly);
+                (double Value, double Foreign) oursLatency = default, rawLatency = default;
+                for (var side = 0; side < 2; side++)
+                {
+                    if ((side + r) % 2 == 0)
+                        oursLatency = Contention.Sample("PredictionEngine", () => Report.Median(EngineLatencies(engine, images)));
+                    else
+                        rawLatency = Contention.Sample("raw single-row forward", () => Report.Median(RawSingleRowLatencies(network, images)));
+                }
+                var leanLatency = Contention.Sample("PredictionEngine, embedding only", () => Report.Median(EngineLatencies(lean, images)));
+                latencyRaw.Add(new Pair(oursLatency.Value, rawLatency.Value, label, Math.Max(oursLatency.Foreign, rawLatency.Foreign), RunRecord.LoadAverage()));
+                latencyLean.Add(new Pair(leanLatency.Value, rawLatency.Value, label, Math.Max(leanLatency.ForeignCores, rawLatency.Foreign), RunRecord.LoadAverage()));
+                Console.WriteLine($"  {label}: PredictionEngine {oursLatency.Value:F1} µs, embedding only {leanLatency.Value:F1} µs, raw {rawLatency.Value:F1} µs (medians of {LatencyCalls} calls)");
+            }
         }
-        report.Add(new Measurement("Transform", "rows/s reading Embedding + Reconstruction + ReconstructionError", Report.Median(allColumns), null, null, null, null, null,
-            allColumns.ToArray(), [], "runs encoder and decoder; informational"));
 
-        // ---------------- PredictionEngine ----------------
-        Console.WriteLine($"PredictionEngine: {LatencyCalls} single-row calls after {LatencyWarmup} warm-up calls, median latency.");
-        var engine = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(model);
-        var images = data.Test.ToJaggedImages();
-        var oursLatency = Contention.Sample("PredictionEngine", () => EngineLatencies(engine, images)).Value;
-        var rawLatency = Contention.Sample("raw single-row forward", () => RawSingleRowLatencies(network, images)).Value;
-        // Diagnosis: the same network behind a transformer whose reconstruction columns are switched off.
-        var embeddingOnly = new AutoencoderEmbeddingTransformer(network, new AutoencoderColumns("Features", "Embedding", null, null), 1024, [], []);
-        var lean = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(embeddingOnly);
-        var leanLatency = Contention.Sample("PredictionEngine, embedding only", () => EngineLatencies(lean, images)).Value;
-        var latencyRatio = Report.Median(oursLatency) / Report.Median(rawLatency);
-        report.Add(new Measurement("PredictionEngine", "single-row latency, median µs (lower is better)", Report.Median(oursLatency), Report.Median(rawLatency),
-            "raw single-row encoder forward", latencyRatio, null, null, [Percentile(oursLatency, 0.1), Report.Median(oursLatency), Percentile(oursLatency, 0.9)],
-            [Percentile(rawLatency, 0.1), Report.Median(rawLatency), Percentile(rawLatency, 0.9)], "samples are p10/p50/p90; ratio = ours / raw"));
-        report.Add(new Measurement("PredictionEngine", "single-row latency µs, Reconstruction columns switched off", Report.Median(leanLatency), Report.Median(rawLatency),
-            "raw single-row encoder forward", Report.Median(leanLatency) / Report.Median(rawLatency), null, null,
-            [Percentile(leanLatency, 0.1), Report.Median(leanLatency), Percentile(leanLatency, 0.9)], [], "diagnosis: same network, AutoencoderColumns(..., null, null)"));
-        // Not disposed: embeddingOnly shares model's network.
-        model.Dispose();
+        report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs})", "raw TorchSharp loop", fitRaw, Target.AtLeast(0.90), minimumSamples: MinimumRepeats));
+        report.Add(Measurement.Samples("Fit", "Fit() wall samples/s (incl. IDataView load, first epoch)", fitWall, fitRaw.Select(p => p.Label).ToArray(),
+            foreignCores: fitWallForeign));
+        report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs}) vs PyTorch", PyTorchReference.Name, fitPyTorch,
+            note: "informational; PyTorch runs the same epochs on the same rows in each repeat"));
+        report.Add(Measurement.Paired("Transform", $"embedding rows/s (cursor over {testRows:N0} test rows, {TransformPasses} passes)", "raw batched encoder forward (batch 1024, no grad)",
+            transformRaw, Target.AtLeast(0.70), minimumSamples: MinimumRepeats));
+        report.Add(Measurement.Paired("Transform", "embedding rows/s vs a raw forward from float[] with the codes copied out", "raw forward from float[] + copy out", transformArrays));
+        report.Add(Measurement.Paired("Transform", "embedding rows/s vs PyTorch encode (batch 1024, no grad)", PyTorchReference.Name, transformPyTorch,
+            note: "informational; PyTorch's encode figure comes from the same repeat's script run"));
+        report.Add(Measurement.Samples("Transform", "rows/s reading Embedding + Reconstruction + ReconstructionError", allColumns, fitRaw.Select(p => p.Label).ToArray(),
+            note: "runs encoder and decoder; informational", foreignCores: allColumnsForeign));
+        report.Add(Measurement.Paired("PredictionEngine", $"single-row latency µs, median of {LatencyCalls:N0} calls (lower is better)", "raw single-row encoder forward", latencyRaw,
+            note: "per repeat the median of the calls; ratio = ours / raw; no target"));
+        report.Add(Measurement.Paired("PredictionEngine", "single-row latency µs, Reconstruction columns switched off", "raw single-row encoder forward", latencyLean,
+            note: "diagnosis: same network, AutoencoderColumns(..., null, null)"));
     }
 
     private static long ReadEmbeddings(IDataView scored)
@@ -220,11 +244,5 @@ internal static class SpeedBenchmark
                 latencies.Add(elapsed);
         }
         return latencies;
-    }
-
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.OrderBy(v => v).ToArray();
-        return sorted[(int)Math.Min(sorted.Length - 1, Math.Round(p * (sorted.Length - 1)))];
     }
 }
