@@ -61,6 +61,3 @@ internal static partial class ReadmeBlocks
 
     private static string EndWithNewline(string text) => text.EndsWith('\n') ? text : text + "\n";
 }
-
-/// <summary>Renderers of results files into the Markdown README blocks show; one file per results file in Tables/.</summary>
-internal static partial class ResultsTables;
