@@ -90,7 +90,8 @@ internal sealed record RunRecord(
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                WorkingDirectory = Path.GetDirectoryName(PythonReference.ScriptDirectory) ?? Environment.CurrentDirectory,
+                // The repository root: the pathspecs above are relative to it.
+                WorkingDirectory = Path.GetDirectoryName(Path.GetDirectoryName(PythonReference.ScriptDirectory)) ?? Environment.CurrentDirectory,
             };
             using var git = Process.Start(start);
             var output = git!.StandardOutput.ReadToEnd().Trim();
