@@ -16,7 +16,6 @@ internal static class QualityBenchmark
     public const double Tolerance = 0.03;
 
     /// <summary>Seeds below which a target gets no PASS or FAIL.</summary>
-    public const int MinimumSeeds = 3;
 
     public static void Run(BenchmarkData data, int epochs, int seeds, bool verbose, Report report)
     {
@@ -68,9 +67,9 @@ internal static class QualityBenchmark
         }
 
         report.Add(Measurement.Paired("Quality", $"AE-32 test MSE after {epochs} epochs (lower is better)", PyTorchReference.Name, mse,
-            Target.AtMost(1 + Tolerance), "paired per seed: ours and PyTorch with the same seed number", MinimumSeeds));
+            Target.AtMost(1 + Tolerance), "paired per seed: ours and PyTorch with the same seed number", Verdict.MinimumSeeds));
         report.Add(Measurement.Paired("Quality", $"AE-2 5-NN test accuracy after {epochs} epochs (higher is better)", PyTorchReference.Name, knn,
-            Target.AtLeast(1 - Tolerance), "paired per seed; PyTorch's 5-NN is scikit-learn's KNeighborsClassifier(5) on its codes", MinimumSeeds));
+            Target.AtLeast(1 - Tolerance), "paired per seed; PyTorch's 5-NN is scikit-learn's KNeighborsClassifier(5) on its codes", Verdict.MinimumSeeds));
         report.Add(Measurement.Paired("Quality", "AE-2 5-NN test accuracy vs ML.NET PCA rank 2", "ML.NET ProjectToPrincipalComponents rank 2 (same seed)", knnPca));
         report.Add(Measurement.Paired("Quality", $"AE-2 test MSE after {epochs} epochs (informational)", PyTorchReference.Name, ae2Mse));
     }

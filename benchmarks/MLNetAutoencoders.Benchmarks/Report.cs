@@ -28,6 +28,12 @@ internal static class Verdict
     public const string Fail = "FAIL";
     public const string Inconclusive = "inconclusive";
 
+    /// <summary>Paired repeats a speed figure needs for a PASS or FAIL.</summary>
+    public const int MinimumRepeats = 5;
+
+    /// <summary>Seeds a quality figure needs for a PASS or FAIL.</summary>
+    public const int MinimumSeeds = 3;
+
     public static string Of(IReadOnlyCollection<double> samples, Target target, int contendedSamples = 0, int minimumSamples = 1)
     {
         if (samples.Count == 0)

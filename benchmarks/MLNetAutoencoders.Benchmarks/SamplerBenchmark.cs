@@ -28,7 +28,6 @@ internal static class SamplerBenchmark
           --results DIR where sampler.json goes (default benchmarks/results)
         """;
 
-    private const int MinimumRepeats = 5;
 
     private const double TargetRatio = 0.70;
     private static readonly int[] HiddenSizes = [512, 256];
@@ -92,7 +91,7 @@ internal static class SamplerBenchmark
         }
         report.Details["settings"] = new { samples, batch, repeats, network = "VAE 784-[512, 256]-32, untrained" };
         report.Add(Measurement.Paired("VaeSampler", $"Generate (Prior, batch {batch}) samples/s, {samples:N0} samples read through a cursor",
-            "raw batched decoder forward (randn, decode, copy out)", pairs, Target.AtLeast(TargetRatio), minimumSamples: MinimumRepeats));
+            "raw batched decoder forward (randn, decode, copy out)", pairs, Target.AtLeast(TargetRatio), minimumSamples: Verdict.MinimumRepeats));
         report.Finish(results ?? Report.DefaultDirectory());
         return 0;
     }

@@ -17,7 +17,6 @@ internal static class SpeedBenchmark
     public const int LatencyCalls = 3000;
 
     /// <summary>Paired repeats below which a target gets no PASS or FAIL.</summary>
-    public const int MinimumRepeats = 5;
 
     private sealed class ImageRow
     {
@@ -155,13 +154,13 @@ internal static class SpeedBenchmark
             }
         }
 
-        report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs})", "raw TorchSharp loop", fitRaw, Target.AtLeast(0.90), minimumSamples: MinimumRepeats));
+        report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs})", "raw TorchSharp loop", fitRaw, Target.AtLeast(0.90), minimumSamples: Verdict.MinimumRepeats));
         report.Add(Measurement.Samples("Fit", "Fit() wall samples/s (incl. IDataView load, first epoch)", fitWall, fitRaw.Select(p => p.Label).ToArray(),
             foreignCores: fitWallForeign));
         report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs}) vs PyTorch", PyTorchReference.Name, fitPyTorch,
             note: "informational; PyTorch runs the same epochs on the same rows in each repeat"));
         report.Add(Measurement.Paired("Transform", $"embedding rows/s (cursor over {testRows:N0} test rows, {TransformPasses} passes)", "raw batched encoder forward (batch 1024, no grad)",
-            transformRaw, Target.AtLeast(0.70), minimumSamples: MinimumRepeats));
+            transformRaw, Target.AtLeast(0.70), minimumSamples: Verdict.MinimumRepeats));
         report.Add(Measurement.Paired("Transform", "embedding rows/s vs a raw forward from float[] with the codes copied out", "raw forward from float[] + copy out", transformArrays));
         report.Add(Measurement.Paired("Transform", "embedding rows/s vs PyTorch encode (batch 1024, no grad)", PyTorchReference.Name, transformPyTorch,
             note: "informational; PyTorch's encode figure comes from the same repeat's script run"));

@@ -1,0 +1,134 @@
+using System.Globalization;
+using MLNetAutoencoders.Anomaly;
+using MLNetAutoencoders.SampleData;
+
+namespace MLNetAutoencoders.Benchmarks;
+
+/// <summary>The anomaly benchmarks' command line: what to run, seeds, output, and any override of the detector's defaults.</summary>
+internal sealed class AnomalySettings
+{
+    public const string Usage = """
+        Usage: anomaly <fmnist|tabular|throughput|all> [options]
+          --seeds N           seeds 1..N of the seeded detectors: ours, RandomizedPca, IsolationForest (default 3)
+          --pca-rank N        rank of ML.NET's RandomizedPca and components of scikit-learn's PCA
+                              (default 20 for fmnist, 5 for tabular)
+          --classes 0,1,...   fmnist: the normal classes to run (default all ten)
+          --train-rows N      fmnist: only the class's first N training images (smoke tests; default all 6,000)
+          --test-rows N       fmnist: only the first N test images (smoke tests; default all 10,000)
+          --rows N            throughput: rows scored per sample (default 50,000: the test set repeated)
+          --repeats N         throughput: paired repeats (default 5, the least for a verdict)
+          --sample-attempts N throughput: attempts per sample while other processes use the CPU (default 4; 1 = never retry)
+          --threads N         torch.set_num_threads (default: leave as set)
+          --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
+        Detector overrides (default: the detector's defaults; reported results use none):
+          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --no-standardize  --vae-score S
+        Runs with restricted classes, rows, fewer than 3 seeds, fewer than 5 repeats or overrides write anomaly-*-custom.json.
+        scikit-learn's detectors run in the same run: /usr/bin/python3 with python3-sklearn (sklearn_detectors.py).
+        """;
+
+    /// <summary>kNN distance: the distance to the k-th nearest training row.</summary>
+    public const int NearestNeighbours = 5;
+
+    private readonly List<Action<AutoencoderAnomalyOptions>> overrides = [];
+    private readonly List<string> overrideNames = [];
+
+    public string[] Arguments { get; private init; } = [];
+
+    public int[] Classes { get; private set; } = Enumerable.Range(0, FashionMnist.ClassCount).ToArray();
+
+    public int[] Seeds { get; private set; } = [1, 2, 3];
+
+    public int? PcaRank { get; private set; }
+
+    public int? TrainRows { get; private set; }
+
+    public int? TestRows { get; private set; }
+
+    public int Rows { get; private set; } = 50_000;
+
+    public int Repeats { get; private set; } = 5;
+
+    public int? SampleAttempts { get; private set; }
+
+    public int? Threads { get; private set; }
+
+    public string Results { get; private set; } = DefaultResults();
+
+    public bool HasOverrides => overrides.Count > 0;
+
+    public static AnomalySettings Parse(string[] args)
+    {
+        var s = new AnomalySettings { Arguments = args };
+        for (var i = 1; i < args.Length; i++)
+        {
+            var option = args[i];
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"Missing value after {option}.\n{Usage}");
+            int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+            switch (option)
+            {
+                case "--seeds": s.Seeds = Enumerable.Range(1, Positive(option, NextInt())).ToArray(); break;
+                case "--pca-rank": s.PcaRank = Positive(option, NextInt()); break;
+                case "--classes": s.Classes = Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--train-rows": s.TrainRows = Positive(option, NextInt()); break;
+                case "--test-rows": s.TestRows = Positive(option, NextInt()); break;
+                case "--rows": s.Rows = Positive(option, NextInt()); break;
+                case "--repeats": s.Repeats = Positive(option, NextInt()); break;
+                case "--sample-attempts": s.SampleAttempts = Positive(option, NextInt()); break;
+                case "--threads": s.Threads = Positive(option, NextInt()); break;
+                case "--results": s.Results = Next(); break;
+                case "--kind": s.Override(option, Enum.Parse<AutoencoderKind>(Next(), ignoreCase: true), (o, v) => o.Autoencoder.Kind = v); break;
+                case "--latent": s.Override(option, NextInt(), (o, v) => o.Autoencoder.LatentDimension = v); break;
+                case "--hidden": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.HiddenLayerSizes = v); break;
+                case "--epochs": s.Override(option, NextInt(), (o, v) => o.Autoencoder.NumberOfEpochs = v); break;
+                case "--batch": s.Override(option, NextInt(), (o, v) => o.Autoencoder.BatchSize = v); break;
+                case "--lr": s.Override(option, double.Parse(Next(), CultureInfo.InvariantCulture), (o, v) => o.Autoencoder.LearningRate = v); break;
+                case "--no-standardize": s.Override(option, false, (o, v) => o.Standardize = v); break;
+                case "--vae-score": s.Override(option, Enum.Parse<VaeAnomalyScore>(Next(), ignoreCase: true), (o, v) => o.VaeScore = v); break;
+                default: throw new ArgumentException($"Unknown option {option}.\n{Usage}");
+            }
+        }
+        return s;
+    }
+
+    /// <summary>The arguments with the benchmark name replaced by <paramref name="benchmark"/> (for <c>all</c>), after "anomaly".</summary>
+    public string[] CommandFor(string benchmark) => ["anomaly", benchmark, .. Arguments.Skip(1)];
+
+    /// <summary>The detector's default options with <paramref name="seed"/> and the overrides applied.</summary>
+    public AutoencoderAnomalyOptions Detector(int seed)
+    {
+        var options = new AutoencoderAnomalyOptions();
+        options.Autoencoder.Seed = seed;
+        foreach (var apply in overrides)
+            apply(options);
+        return options;
+    }
+
+    /// <summary>"autoencoder detector, defaults", or the overrides it ran with.</summary>
+    public string DetectorName => "autoencoder detector, " + (overrides.Count == 0 ? "defaults" : "overrides " + string.Join(' ', overrideNames));
+
+    /// <summary>The detector's settings, e.g. "defaults: Undercomplete 256-128-8, Relu, 20 epochs, …".</summary>
+    public string Describe()
+    {
+        var o = Detector(Seeds[0]);
+        var a = o.Autoencoder;
+        return $"{(overrides.Count == 0 ? "defaults" : "OVERRIDES " + string.Join(' ', overrideNames))}: {a.Kind} {string.Join('-', a.HiddenLayerSizes)}-{a.LatentDimension}, " +
+               string.Create(CultureInfo.InvariantCulture, $"{a.HiddenActivation}, {a.NumberOfEpochs} epochs, batch {a.BatchSize}, lr {a.LearningRate}, standardize {o.Standardize}, contamination {o.Contamination}");
+    }
+
+    /// <summary>
+    /// <paramref name="name"/>, or <paramref name="name"/>-custom when the run is not the reported protocol
+    /// (<paramref name="reportable"/> false or detector overrides), so a smoke run never replaces a reported file.
+    /// </summary>
+    public string FileName(string name, bool reportable) => reportable && overrides.Count == 0 ? name : name + "-custom";
+
+    private void Override<T>(string name, T value, Action<AutoencoderAnomalyOptions, T> apply)
+    {
+        overrides.Add(o => apply(o, value));
+        overrideNames.Add(value is bool ? name : string.Create(CultureInfo.InvariantCulture, $"{name} {(value is int[] a ? string.Join(',', a) : value)}"));
+    }
+
+    private static int Positive(string option, int value) =>
+        value > 0 ? value : throw new ArgumentOutOfRangeException(option, value, $"{option} must be positive.");
+
+    private static string DefaultResults() => Path.Combine(Path.GetDirectoryName(PythonReference.ScriptDirectory)!, "results");
+}

@@ -1,0 +1,29 @@
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace MLNetAutoencoders.Benchmarks;
+
+internal static partial class ResultsTables
+{
+    /// <summary>
+    /// anomaly-fmnist.json: per detector the mean ROC-AUC and average precision over the Fashion-MNIST classes, the
+    /// range over seeds of that mean, and the run line.
+    /// </summary>
+    public static string AnomalyFmnist(JsonNode results)
+    {
+        var classes = results["classes"]!.AsArray();
+        var anomalyFraction = classes.Average(c => AnomalyNumber(c!["anomalies"]) / AnomalyNumber(c!["testRows"]));
+        var seeds = string.Join(", ", results["seeds"]!.AsArray().Select(s => s!.GetValue<int>()));
+        var md = new StringBuilder();
+        md.AppendLine($"| detector | mean ROC-AUC over the {classes.Count} classes | min–max over seeds | mean average precision | min–max over seeds |");
+        md.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        foreach (var d in results["summary"]!.AsArray())
+            md.AppendLine($"| {AnomalyDetectorName(d!)} | {AnomalyFixed(AnomalyNumber(d!["rocAuc"]!["mean"]))} | {AnomalySeedRange(d!, "rocAuc")} | " +
+                          $"{AnomalyFixed(AnomalyNumber(d!["averagePrecision"]!["mean"]))} | {AnomalySeedRange(d!, "averagePrecision")} |");
+        md.AppendLine();
+        md.AppendLine($"Seeds {seeds}; anomalies are the positive class (average precision of a random ranking: {AnomalyFixed(anomalyFraction)}).");
+        md.AppendLine();
+        md.AppendLine(AnomalyRunLine(results["run"]!));
+        return md.ToString();
+    }
+}
