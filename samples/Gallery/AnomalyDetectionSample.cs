@@ -29,8 +29,11 @@ public sealed record DetectorRoc(string Name, RocCurve Curve, double EvaluatedAu
 /// <param name="TestRows">Test images scored.</param>
 /// <param name="Epochs">Training epochs of the autoencoder.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+/// <param name="OddestNormal">Test indices of the normal class's highest autoencoder scores, highest first.</param>
+/// <param name="Tiles">Where each item was drawn: rows "most anomalous", "least anomalous" and "odd '&lt;class&gt;'", index = column.</param>
 public sealed record AnomalyDetectionResult(string ImagePath, int NormalClass, DetectorRoc Autoencoder, DetectorRoc RandomizedPca, float Threshold,
-    double DetectionRate, double FalseAlarmRate, int[] MostAnomalous, int[] LeastAnomalous, int TrainRows, int TestRows, int Epochs, TimeSpan Elapsed);
+    double DetectionRate, double FalseAlarmRate, int[] MostAnomalous, int[] LeastAnomalous, int TrainRows, int TestRows, int Epochs, TimeSpan Elapsed,
+    int[] OddestNormal, IReadOnlyList<ImageTile> Tiles);
 
 /// <summary>
 /// Fashion-MNIST as a one-class problem: the autoencoder anomaly detector
@@ -80,11 +83,7 @@ public static class AnomalyDetectionSample
         log.WriteLine();
         log.WriteLine($"Training the autoencoder anomaly detector (defaults: undercomplete 784-256-128-8) on the {normalTrain.Count:N0} " +
                       $"'{normalName}' training images for {epochs} epochs...");
-        var options = new AutoencoderAnomalyOptions();
-        options.Autoencoder.NumberOfEpochs = epochs;
-        options.Autoencoder.Seed = 1;
-        options.Autoencoder.Progress = new TrainingLog(log, "detector");
-        using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(options).Fit(trainView);
+        using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(Options(epochs, log)).Fit(trainView);
         var scored = detector.Transform(testView);
         var scores = Columns.ReadScalars<float>(scored, "Score");
         var flagged = Columns.ReadScalars<bool>(scored, "PredictedLabel");
@@ -104,13 +103,13 @@ public static class AnomalyDetectionSample
         var least = byScore.Reverse().Take(ItemsShown).ToArray();
         var oddestNormal = byScore.Where(i => !isAnomaly[i]).Take(ItemsShown).ToArray();
 
-        var imagePath = Draw(Path.Combine(settings.OutputDirectory, "anomaly-detection.png"), data, scores, autoencoder, pcaRoc,
+        var (imagePath, tiles) = Draw(Path.Combine(settings.OutputDirectory, "anomaly-detection.png"), data, scores, autoencoder, pcaRoc,
             (falseAlarmRate, detectionRate), most, least, oddestNormal, normalName,
             $"Trained on {normalTrain.Count:N0} '{normalName}' images only ({epochs} epochs); scored: {data.Test.Count:N0} test images, " +
             $"{isAnomaly.Count(a => !a):N0} '{normalName}' (normal) and {isAnomaly.Count(a => a):N0} of the nine other classes (anomalies).");
 
         var result = new AnomalyDetectionResult(imagePath, NormalClass, autoencoder, pcaRoc, detector.Threshold, detectionRate, falseAlarmRate,
-            most, least, normalTrain.Count, data.Test.Count, epochs, total.Elapsed);
+            most, least, normalTrain.Count, data.Test.Count, epochs, total.Elapsed, oddestNormal, tiles);
         log.WriteLine();
         log.WriteLine($"| AnomalyDetection ('{normalName}' normal)      | value |");
         log.WriteLine($"|-----------------------------------------|-------|");
@@ -124,13 +123,23 @@ public static class AnomalyDetectionSample
         return result;
     }
 
+    /// <summary>The detector's defaults, with the sample's epochs and seed.</summary>
+    internal static AutoencoderAnomalyOptions Options(int epochs, TextWriter log)
+    {
+        var options = new AutoencoderAnomalyOptions();
+        options.Autoencoder.NumberOfEpochs = epochs;
+        options.Autoencoder.Seed = 1;
+        options.Autoencoder.Progress = new TrainingLog(log, "detector");
+        return options;
+    }
+
     private static double Rate(bool[] flagged, bool[] isAnomaly, bool anomalies)
     {
         var members = Enumerable.Range(0, flagged.Length).Where(i => isAnomaly[i] == anomalies).ToArray();
         return members.Length == 0 ? double.NaN : members.Count(i => flagged[i]) / (double)members.Length;
     }
 
-    private static string Draw(string path, GalleryData data, float[] scores, DetectorRoc autoencoder, DetectorRoc pca,
+    private static (string Path, IReadOnlyList<ImageTile> Tiles) Draw(string path, GalleryData data, float[] scores, DetectorRoc autoencoder, DetectorRoc pca,
         (double X, double Y) operatingPoint, int[] most, int[] least, int[] oddestNormal, string normalName, string caption)
     {
         const int plotSide = 620, top = 50, margin = 10, block = 150;
@@ -155,7 +164,7 @@ public static class AnomalyDetectionSample
         Section($"The most unusual '{normalName}' test items: normal class, highest score", $"odd '{normalName}'", oddestNormal);
 
         figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
-        return figure.SavePng(path);
+        return (figure.SavePng(path), figure.Tiles);
     }
 
     private static Plot RocPlot(DetectorRoc autoencoder, DetectorRoc pca, (double X, double Y) operatingPoint)

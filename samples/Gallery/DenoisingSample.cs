@@ -17,8 +17,10 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="TestRows">Test images corrupted and measured.</param>
 /// <param name="Epochs">Training epochs of each autoencoder.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+/// <param name="ShownItems">The test image of each column of the figure: the first of each class.</param>
+/// <param name="Tiles">Where each image was drawn: rows "clean", "corrupted input", "denoising AE" and "undercomplete AE", index = column.</param>
 public sealed record DenoisingResult(string ImagePath, double CorruptedMse, double DenoisingMse, double UndercompleteMse, int TrainRows,
-    int TestRows, int Epochs, TimeSpan Elapsed);
+    int TestRows, int Epochs, TimeSpan Elapsed, int[] ShownItems, IReadOnlyList<ImageTile> Tiles);
 
 /// <summary>
 /// A denoising autoencoder (trained on inputs with Gaussian noise, to reconstruct the clean ones) next to an
@@ -38,6 +40,9 @@ public static class DenoisingSample
     /// <summary>Standard deviation of the Gaussian noise, in training and on the test images.</summary>
     public const float NoiseLevel = 0.4f;
 
+    /// <summary>Seed of the noise added to the test images (<see cref="GaussianNoise.Add"/>).</summary>
+    public const int TestNoiseSeed = 7;
+
     private const int LatentDimension = 64;
     private static readonly int[] HiddenLayers = [256];
 
@@ -55,7 +60,7 @@ public static class DenoisingSample
         using var undercomplete = Train(mlContext, data, AutoencoderKind.Undercomplete, epochs, log);
 
         // The same noise the denoising autoencoder trained with, drawn once: both models see the same corrupted images.
-        var noisyPixels = GaussianNoise.Add(data.Test.Pixels, NoiseLevel, seed: 7);
+        var noisyPixels = GaussianNoise.Add(data.Test.Pixels, NoiseLevel, TestNoiseSeed);
         var noisy = new FashionMnistSplit(FashionMnistSplitName.Test, noisyPixels, data.Test.Labels,
             $"{data.Test.Source} plus Gaussian noise", data.Test.IsEmbeddedSubset);
         var noisyView = noisy.ToDataView(mlContext);
@@ -66,12 +71,13 @@ public static class DenoisingSample
         var denoisingMse = MeanSquaredError.Between(denoised, data.Test.Pixels);
         var undercompleteMse = MeanSquaredError.Between(reconstructed, data.Test.Pixels);
 
-        var imagePath = Draw(Path.Combine(settings.OutputDirectory, "denoising.png"), data, noisy, denoised, reconstructed,
+        var (imagePath, shown, tiles) = Draw(Path.Combine(settings.OutputDirectory, "denoising.png"), data, noisy, denoised, reconstructed,
             corruptedMse, denoisingMse, undercompleteMse,
             $"Both {architecture} (decoder mirrored, sigmoid output), {epochs} epochs on {data.Train.Count:N0} images; " +
             $"MSE to the clean image over all {data.Test.Count:N0} test images.");
 
-        var result = new DenoisingResult(imagePath, corruptedMse, denoisingMse, undercompleteMse, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        var result = new DenoisingResult(imagePath, corruptedMse, denoisingMse, undercompleteMse, data.Train.Count, data.Test.Count, epochs, total.Elapsed,
+            shown, tiles);
         log.WriteLine();
         log.WriteLine($"| Denoising                          | value |");
         log.WriteLine($"|------------------------------------|-------|");
@@ -87,26 +93,30 @@ public static class DenoisingSample
 
     private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, AutoencoderKind kind, int epochs, TextWriter log)
     {
-        var name = kind == AutoencoderKind.Denoising ? "denoising" : "undercomplete";
         log.WriteLine();
-        log.WriteLine($"Training the {name} autoencoder on {data.Train.Count:N0} images for {epochs} epochs...");
-        var options = new AutoencoderOptions
-        {
-            Kind = kind,
-            Corruption = CorruptionKind.Gaussian,
-            CorruptionLevel = NoiseLevel,
-            LatentDimension = LatentDimension,
-            HiddenLayerSizes = HiddenLayers,
-            OutputActivation = Activation.Sigmoid,
-            NumberOfEpochs = epochs,
-            Seed = 1,
-            Progress = new TrainingLog(log, name),
-            ReconstructionErrorColumnName = null,
-        };
-        return mlContext.Transforms.Autoencoder(options).Fit(data.TrainView);
+        log.WriteLine($"Training the {Name(kind)} autoencoder on {data.Train.Count:N0} images for {epochs} epochs...");
+        return mlContext.Transforms.Autoencoder(Options(kind, epochs, log)).Fit(data.TrainView);
     }
 
-    private static string Draw(string path, GalleryData data, FashionMnistSplit noisy, float[][] denoised, float[][] reconstructed,
+    private static string Name(AutoencoderKind kind) => kind == AutoencoderKind.Denoising ? "denoising" : "undercomplete";
+
+    /// <summary>Both autoencoders' options: the same architecture, the denoising one trained on noisy inputs.</summary>
+    internal static AutoencoderOptions Options(AutoencoderKind kind, int epochs, TextWriter log) => new()
+    {
+        Kind = kind,
+        Corruption = CorruptionKind.Gaussian,
+        CorruptionLevel = NoiseLevel,
+        LatentDimension = LatentDimension,
+        HiddenLayerSizes = HiddenLayers,
+        OutputActivation = Activation.Sigmoid,
+        NumberOfEpochs = epochs,
+        Seed = 1,
+        Progress = new TrainingLog(log, Name(kind)),
+        ReconstructionErrorColumnName = null,
+    };
+
+    private static (string Path, int[] Shown, IReadOnlyList<ImageTile> Tiles) Draw(string path, GalleryData data, FashionMnistSplit noisy,
+        float[][] denoised, float[][] reconstructed,
         double corruptedMse, double denoisingMse, double undercompleteMse, string caption)
     {
         // The first test image of each class.
@@ -128,6 +138,6 @@ public static class DenoisingSample
         grid.Row(figure, top + 3 * grid.Cell, "undercomplete AE", $"MSE to clean {undercompleteMse:F4}",
             shown.Select(i => Tones.FromUnitInterval(reconstructed[i])).ToArray());
         figure.Text(caption, figure.Width / 2f, top + 4 * grid.Cell + 18, 13, SKTextAlign.Center);
-        return figure.SavePng(path, greyScale: true);
+        return (figure.SavePng(path, greyScale: true), shown, figure.Tiles);
     }
 }

@@ -16,8 +16,10 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="TestRows">Test images classified (and drawn, up to a cap).</param>
 /// <param name="Epochs">Training epochs.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+/// <param name="AutoencoderPoints">The left panel's points as handed to the plot: (class, x, y), class by class, test order within a class.</param>
+/// <param name="PcaPoints">The right panel's points, likewise.</param>
 public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccuracy, double PcaAccuracy, int TrainRows, int TestRows,
-    int Epochs, TimeSpan Elapsed);
+    int Epochs, TimeSpan Elapsed, IReadOnlyList<(int Class, double X, double Y)> AutoencoderPoints, IReadOnlyList<(int Class, double X, double Y)> PcaPoints);
 
 /// <summary>
 /// Fashion-MNIST mapped to 2-D by an autoencoder (784-256-64-2) and by ML.NET's PCA (rank 2), test images drawn as
@@ -52,20 +54,7 @@ public static class Embedding2DSample
 
         log.WriteLine();
         log.WriteLine($"Training autoencoder {architecture} on {data.Train.Count:N0} images for {epochs} epochs...");
-        var options = new AutoencoderOptions
-        {
-            LatentDimension = 2,
-            HiddenLayerSizes = HiddenLayers,
-            OutputActivation = Activation.Sigmoid,
-            NumberOfEpochs = epochs,
-            BatchSize = 128,
-            LearningRate = 2e-3,
-            Seed = 1,
-            Progress = new TrainingLog(log, "autoencoder"),
-            ReconstructionColumnName = null,
-            ReconstructionErrorColumnName = null,
-        };
-        using var autoencoder = mlContext.Transforms.Autoencoder(options).Fit(data.TrainView);
+        using var autoencoder = mlContext.Transforms.Autoencoder(Options(epochs, log)).Fit(data.TrainView);
         var codeTrain = Columns.ReadVectors(autoencoder.Transform(data.TrainView), "Embedding");
         var codeTest = Columns.ReadVectors(autoencoder.Transform(data.TestView), "Embedding");
 
@@ -78,11 +67,12 @@ public static class Embedding2DSample
         var autoencoderAccuracy = NearestNeighbors.Accuracy(codeTrain, data.Train.Labels, codeTest, data.Test.Labels, Neighbors);
         var pcaAccuracy = NearestNeighbors.Accuracy(pcaTrain, data.Train.Labels, pcaTest, data.Test.Labels, Neighbors);
 
-        var imagePath = Draw(Path.Combine(settings.OutputDirectory, "embedding2d.png"), data, codeTest, pcaTest,
+        var (imagePath, autoencoderPoints, pcaPoints) = Draw(Path.Combine(settings.OutputDirectory, "embedding2d.png"), data, codeTest, pcaTest,
             $"Autoencoder {architecture}: {Neighbors}-NN test accuracy {autoencoderAccuracy:P1}",
             $"ML.NET PCA, rank 2: {Neighbors}-NN test accuracy {pcaAccuracy:P1}");
 
-        var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, total.Elapsed,
+            autoencoderPoints, pcaPoints);
         log.WriteLine();
         log.WriteLine($"| Embedding2D                | value |");
         log.WriteLine($"|----------------------------|-------|");
@@ -95,18 +85,34 @@ public static class Embedding2DSample
         return result;
     }
 
-    private static string Draw(string path, GalleryData data, float[][] codeTest, float[][] pcaTest, string autoencoderTitle, string pcaTitle)
+    /// <summary>The autoencoder of the sample: 784-256-64-2, sigmoid output.</summary>
+    internal static AutoencoderOptions Options(int epochs, TextWriter log) => new()
+    {
+        LatentDimension = 2,
+        HiddenLayerSizes = HiddenLayers,
+        OutputActivation = Activation.Sigmoid,
+        NumberOfEpochs = epochs,
+        BatchSize = 128,
+        LearningRate = 2e-3,
+        Seed = 1,
+        Progress = new TrainingLog(log, "autoencoder"),
+        ReconstructionColumnName = null,
+        ReconstructionErrorColumnName = null,
+    };
+
+    private static (string Path, IReadOnlyList<(int Class, double X, double Y)> Autoencoder, IReadOnlyList<(int Class, double X, double Y)> Pca) Draw(
+        string path, GalleryData data, float[][] codeTest, float[][] pcaTest, string autoencoderTitle, string pcaTitle)
     {
         var drawn = Math.Min(MaxPointsDrawn, data.Test.Count);
         var labels = data.Test.Labels[..drawn];
         const int panel = 640, legendWidth = 150, top = 44;
         using var figure = new Figure(2 * panel + legendWidth, panel + top);
         figure.Text($"Fashion-MNIST test images in 2-D ({drawn:N0} drawn; colour = class)", figure.Width / 2f, 28, 18, SKTextAlign.Center, bold: true);
-        figure.Plot(ClassScatter.Plot(codeTest[..drawn], labels, FashionMnist.ClassCount, autoencoderTitle, "code unit 1", "code unit 2"),
-            new SKRect(0, top, panel, top + panel));
-        figure.Plot(ClassScatter.Plot(pcaTest[..drawn], labels, FashionMnist.ClassCount, pcaTitle, "principal component 1", "principal component 2"),
-            new SKRect(panel, top, 2 * panel, top + panel));
+        var autoencoderPlot = ClassScatter.Plot(codeTest[..drawn], labels, FashionMnist.ClassCount, autoencoderTitle, "code unit 1", "code unit 2");
+        figure.Plot(autoencoderPlot, new SKRect(0, top, panel, top + panel));
+        var pcaPlot = ClassScatter.Plot(pcaTest[..drawn], labels, FashionMnist.ClassCount, pcaTitle, "principal component 1", "principal component 2");
+        figure.Plot(pcaPlot, new SKRect(panel, top, 2 * panel, top + panel));
         ClassScatter.Legend(figure, FashionMnist.ClassNames, 2 * panel + 10, top + 80);
-        return figure.SavePng(path);
+        return (figure.SavePng(path), ClassScatter.Points(autoencoderPlot), ClassScatter.Points(pcaPlot));
     }
 }

@@ -12,7 +12,11 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="TestMse">Mean squared reconstruction error on the test images.</param>
 /// <param name="UnitsUsed">Code units active on at least one of the test or (first 5,000) training images (of <see cref="KSparseFiltersSample.LatentDimension"/>).</param>
 /// <param name="DecoderResidual">Largest |W c + b - reconstruction| of the recovered decoder: round-off when it is exact.</param>
-public sealed record KSparseFilterSet(int K, double TestMse, int UnitsUsed, double DecoderResidual);
+/// <param name="FilterUnits">The code unit whose filter each tile of the panel shows, most used first.</param>
+/// <param name="FilterUses">In how many of the scored rows each of those units was active.</param>
+/// <param name="UnidentifiedUnits">Active units the rows cannot tell apart, drawn blank (<see cref="LinearDecoder.UnidentifiedUnits"/>).</param>
+public sealed record KSparseFilterSet(int K, double TestMse, int UnitsUsed, double DecoderResidual, int[] FilterUnits, int[] FilterUses,
+    int UnidentifiedUnits);
 
 /// <summary>What <see cref="KSparseFiltersSample.Run"/> measured and wrote.</summary>
 /// <param name="ImagePath">The PNG: the decoder filters of each k, one grid per k.</param>
@@ -21,8 +25,9 @@ public sealed record KSparseFilterSet(int K, double TestMse, int UnitsUsed, doub
 /// <param name="TestRows">Test images scored.</param>
 /// <param name="Epochs">Training epochs of each autoencoder.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+/// <param name="Tiles">Where each filter was drawn: one panel "k = K" per set, index = place in <see cref="KSparseFilterSet.FilterUnits"/>.</param>
 public sealed record KSparseFiltersResult(string ImagePath, IReadOnlyList<KSparseFilterSet> Sets, int TrainRows, int TestRows, int Epochs,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed, IReadOnlyList<ImageTile> Tiles);
 
 /// <summary>
 /// The filters k-sparse autoencoders learn (Makhzani &amp; Frey 2013, figure 1) for k = 70, 40, 25, 10: one layer of
@@ -73,19 +78,21 @@ public static class KSparseFiltersSample
             var test = Columns.ReadVectors(model.Transform(data.TestView), "Embedding", "Reconstruction");
             var decoder = LinearDecoder.Fit([.. train[0], .. test[0]], [.. train[1], .. test[1]]);
             var testMse = MeanSquaredError.Between(test[1], data.Test.Pixels);
-            var set = new KSparseFilterSet(k, testMse, decoder.ActiveRows.Count(n => n > 0), decoder.MaxResidual);
+            var units = MostUsedFirst(decoder);
+            var set = new KSparseFilterSet(k, testMse, decoder.ActiveRows.Count(n => n > 0), decoder.MaxResidual, units,
+                units.Select(j => decoder.ActiveRows[j]).ToArray(), decoder.UnidentifiedUnits);
             log.WriteLine($"  k = {k}: test MSE {testMse:F4}, {set.UnitsUsed}/{LatentDimension} units used, decoder recovered " +
                           $"(largest residual {decoder.MaxResidual:E1}" +
                           (decoder.UnidentifiedUnits > 0 ? $"; {decoder.UnidentifiedUnits} units too rarely active to tell apart, drawn blank)" : ")"));
             sets.Add(set);
-            filters.Add(MostUsedFirst(decoder));
+            filters.Add(units.Select(j => decoder.Filters[j]).ToArray());
         }
 
-        var imagePath = Draw(Path.Combine(settings.OutputDirectory, "ksparse-filters.png"), sets, filters,
+        var (imagePath, tiles) = Draw(Path.Combine(settings.OutputDirectory, "ksparse-filters.png"), sets, filters,
             $"Each: 784 -> {LatentDimension} linear units, top-k kept -> linear decoder, {epochs} epochs on {data.Train.Count:N0} images. " +
             $"Filters ordered by use; grey = 0.");
 
-        var result = new KSparseFiltersResult(imagePath, sets, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        var result = new KSparseFiltersResult(imagePath, sets, data.Train.Count, data.Test.Count, epochs, total.Elapsed, tiles);
         log.WriteLine();
         log.WriteLine($"| KSparseFilters | test MSE | units used |");
         log.WriteLine($"|----------------|----------|------------|");
@@ -116,13 +123,12 @@ public static class KSparseFiltersSample
         ReconstructionErrorColumnName = null,
     };
 
-    internal static float[][] MostUsedFirst(LinearDecoder decoder) =>
+    private static int[] MostUsedFirst(LinearDecoder decoder) =>
         Enumerable.Range(0, decoder.Filters.Length)
             .OrderByDescending(j => decoder.ActiveRows[j])
-            .Select(j => decoder.Filters[j])
             .ToArray();
 
-    internal static string Draw(string path, IReadOnlyList<KSparseFilterSet> sets, IReadOnlyList<float[][]> filters, string caption)
+    private static (string Path, IReadOnlyList<ImageTile> Tiles) Draw(string path, IReadOnlyList<KSparseFilterSet> sets, IReadOnlyList<float[][]> filters, string caption)
     {
         const int scale = 2, gap = 2, tile = 28 * scale + gap, margin = 20, panelTop = 34, top = 48;
         var rows = (LatentDimension + GridColumns - 1) / GridColumns;
@@ -144,10 +150,10 @@ public static class KSparseFiltersSample
             {
                 var x = left + j % GridColumns * tile;
                 var y = panelY + panelTop + j / GridColumns * tile;
-                figure.GreyImage(Tones.Symmetric(filters[p][j]), 28, 28, new SKRect(x, y, x + 28 * scale, y + 28 * scale));
+                figure.GreyImage(Tones.Symmetric(filters[p][j]), 28, 28, new SKRect(x, y, x + 28 * scale, y + 28 * scale), $"k = {set.K}", j);
             }
         }
         figure.Text(caption, figure.Width / 2f, figure.Height - 12, 13, SKTextAlign.Center);
-        return figure.SavePng(path, greyScale: true);
+        return (figure.SavePng(path, greyScale: true), figure.Tiles);
     }
 }

@@ -26,6 +26,12 @@ internal static class ClassScatter
         return plot;
     }
 
+    /// <summary>The points a <see cref="Plot"/> holds, read back from its scatter series: (class, x, y), class by class.</summary>
+    public static IReadOnlyList<(int Class, double X, double Y)> Points(Plot plot) =>
+        plot.GetPlottables().OfType<ScottPlot.Plottables.Scatter>()
+            .SelectMany((series, c) => series.Data.GetScatterPoints().Select(p => (c, p.X, p.Y)))
+            .ToArray();
+
     /// <summary>One coloured dot and name per class, one class a line, from (x, y) down.</summary>
     public static void Legend(Figure figure, IReadOnlyList<string> classNames, float x, float y)
     {

@@ -22,6 +22,11 @@ internal sealed class Figure : IDisposable
 
     public SKCanvas Canvas => surface.Canvas;
 
+    /// <summary>The images drawn with a group name, in drawing order.</summary>
+    public IReadOnlyList<ImageTile> Tiles => tiles;
+
+    private readonly List<ImageTile> tiles = [];
+
     /// <summary>Text whose baseline starts (or is centred, or ends, by <paramref name="align"/>) at (x, y).</summary>
     public void Text(string text, float x, float y, float size, SKTextAlign align = SKTextAlign.Left, bool bold = false)
     {
@@ -30,9 +35,14 @@ internal sealed class Figure : IDisposable
         Canvas.DrawText(text, x, y, align, font, paint);
     }
 
-    /// <summary>A grey-scale image, row-major, stretched over <paramref name="destination"/> without smoothing.</summary>
-    public void GreyImage(byte[] pixels, int width, int height, SKRect destination)
+    /// <summary>
+    /// A grey-scale image, row-major, stretched over <paramref name="destination"/> without smoothing; recorded in
+    /// <see cref="Tiles"/> as item <paramref name="index"/> of <paramref name="group"/> when a group is given.
+    /// </summary>
+    public void GreyImage(byte[] pixels, int width, int height, SKRect destination, string? group = null, int index = 0)
     {
+        if (group is not null)
+            tiles.Add(new ImageTile(group, index, (int)destination.Left, (int)destination.Top, (int)destination.Width, (int)destination.Height));
         using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
         System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
         using var image = SKImage.FromBitmap(bitmap);

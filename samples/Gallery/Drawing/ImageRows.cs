@@ -22,7 +22,7 @@ internal sealed class ImageRows(int columns, int scale = 3, int labelWidth = 230
             figure.Text(captions[c], left + labelWidth + c * Cell + Side * scale / 2f, y, 13, SKTextAlign.Center);
     }
 
-    /// <summary>One row of grey-scale images starting at <paramref name="top"/>, with a one- or two-line label.</summary>
+    /// <summary>One row of grey-scale images starting at <paramref name="top"/>, with a one- or two-line label (the tiles' group).</summary>
     public void Row(Figure figure, float top, string label, string? detail, IReadOnlyList<byte[]> images)
     {
         var middle = top + Side * scale / 2f;
@@ -32,7 +32,7 @@ internal sealed class ImageRows(int columns, int scale = 3, int labelWidth = 230
         for (var c = 0; c < images.Count; c++)
         {
             var x = left + labelWidth + c * Cell;
-            figure.GreyImage(images[c], Side, Side, new SKRect(x, top, x + Side * scale, top + Side * scale));
+            figure.GreyImage(images[c], Side, Side, new SKRect(x, top, x + Side * scale, top + Side * scale), label, c);
         }
     }
 }

@@ -8,10 +8,18 @@ namespace MLNetAutoencoders.Persistence;
 /// <summary>
 /// Writes and reads a network's parameters in our own flat format: for each parameter, its name, shape and
 /// values. Reading checks every name and shape against the network rebuilt from its description before
-/// allocating, so a corrupted file fails with <see cref="FormatException"/> instead of a native error.
+/// allocating, so a corrupted file fails with <see cref="FormatException"/> instead of a native error, and every
+/// value against <see cref="MaxMagnitude"/>, so a corrupted value fails instead of scoring infinities.
 /// </summary>
 internal static class NetworkWeights
 {
+    /// <summary>
+    /// The largest weight magnitude a model file may hold. Adam moves a weight by about the learning rate per step, so
+    /// training does not come near it; a flipped exponent bit does (a weight of 0.1 becomes 3e37) and would make the
+    /// loaded model score infinities.
+    /// </summary>
+    public const float MaxMagnitude = 1e8f;
+
     public static void Write(BinaryWriter writer, AutoencoderNetwork network)
     {
         var parameters = network.named_parameters().ToList();
@@ -78,8 +86,10 @@ internal static class NetworkWeights
             if (bytes.Length != length * sizeof(float))
                 throw new FormatException($"Model file ends inside weight '{name}'.");
             Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-            if (values.Any(v => !float.IsFinite(v)))
-                throw new FormatException($"Weight '{name}' holds a non-finite value.");
+            var outOfRange = Array.FindIndex(values, v => !(Math.Abs(v) <= MaxMagnitude));
+            if (outOfRange >= 0)
+                throw new FormatException($"Weight '{name}' holds {values[outOfRange]} at index {outOfRange}, beyond the ±{MaxMagnitude:G} " +
+                                          "no training reaches: the model file is corrupted.");
             using var source = tensor(values).reshape(parameter.shape);
             parameter.copy_(source);
         }

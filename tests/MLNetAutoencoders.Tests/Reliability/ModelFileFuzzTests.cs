@@ -1,13 +1,19 @@
 using System.Diagnostics;
 using System.IO.Compression;
 using Microsoft.ML;
+using Microsoft.ML.Data;
+using TorchSharp;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 using Xunit.Abstractions;
+using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Reliability;
 
-/// <summary>Model files are untrusted input: every mutation of a valid zip loads as a valid model or fails with a documented managed exception.</summary>
+/// <summary>
+/// Model files are untrusted input: every mutation of a valid zip fails to load with a documented managed exception,
+/// or loads as a model that scores rows with outputs of the valid model's types and sizes and finite values.
+/// </summary>
 public class ModelFileFuzzTests(ITestOutputHelper output)
 {
     /// <summary>
@@ -23,9 +29,9 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     private static readonly MLContext Ml = new(seed: 1);
     private static readonly IDataView Data = Ml.ToDataView(SyntheticData.Manifold(16));
 
-    private static AutoencoderOptions Tiny(AutoencoderKind kind) => new()
+    private static AutoencoderOptions Tiny(AutoencoderKind kind, int latentDimension = 4) => new()
     {
-        Kind = kind, LatentDimension = 4, KSparseK = 2, HiddenLayerSizes = [6], NumberOfEpochs = 1,
+        Kind = kind, LatentDimension = latentDimension, KSparseK = 2, HiddenLayerSizes = [6], NumberOfEpochs = 1, Seed = 1,
     };
 
     /// <summary>
@@ -51,11 +57,13 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
     [InlineData("embedding")]
     [InlineData("sampler")]
     [InlineData("anomaly")]
-    public async Task HundredsOfMutatedZipsLoadAsValidModelsOrThrowDocumentedExceptionsWithinBoundedTime(string which)
+    public async Task EveryMutatedZipIsRejectedWithADocumentedExceptionOrScoresRowsOfTheRightShapeWithFiniteValues(string which)
     {
         var valid = ValidModel(which);
+        var expected = OutputColumns(LoadOrThrow(() => Ml.Model.Load(new MemoryStream(valid), out _)));
         var random = new Random(2024);
         var outcomes = new Dictionary<string, int>();
+        var failures = new List<string>();
         var clock = Stopwatch.StartNew();
         const int mutations = 400; // per transformer: 1,200 in all
         var current = "";
@@ -65,14 +73,18 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             {
                 var (kind, bytes) = Mutate(valid, random, i);
                 current = $"mutation {i} ({kind}) after {clock.Elapsed.TotalSeconds:F0}s";
-                var validated = Classify(() => Ml.Model.LoadValidated(new MemoryStream(bytes), out _));
-                Assert.True(validated is "loaded" or nameof(FormatException), $"mutation {i} ({kind}): LoadValidated threw {validated}");
-                var plain = Classify(() => Ml.Model.Load(new MemoryStream(bytes), out _));
-                Assert.True(plain == "loaded" || DocumentedLoadExceptions.Any(t => t.Name == plain || IsSubclass(plain, t)),
-                    $"mutation {i} ({kind}): Model.Load threw {plain}");
+                var validated = Classify(() => Ml.Model.LoadValidated(new MemoryStream(bytes), out _), expected);
+                if (validated.Failure is null && validated.Outcome is not ("scored" or "schema rejected" or nameof(FormatException)))
+                    validated = validated with { Failure = $"LoadValidated threw {validated.Outcome}, not FormatException" };
+                var plain = Classify(() => Ml.Model.Load(new MemoryStream(bytes), out _), expected);
+                if (plain.Failure is null && plain.Outcome is not ("scored" or "schema rejected")
+                    && !DocumentedLoadExceptions.Any(t => t.Name == plain.Outcome || IsSubclass(plain.Outcome, t)))
+                    plain = plain with { Failure = $"Model.Load threw {plain.Outcome}, not a documented exception" };
                 lock (outcomes)
                 {
-                    var key = $"{kind}: {validated}";
+                    foreach (var failure in new[] { validated.Failure, plain.Failure }.OfType<string>())
+                        failures.Add($"mutation {i} ({kind}): {failure}");
+                    var key = $"{kind}: {validated.Outcome}";
                     outcomes[key] = outcomes.GetValueOrDefault(key) + 1;
                 }
             }
@@ -81,12 +93,37 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         var finished = await Task.WhenAny(work, Task.Delay(TimeSpan.FromMinutes(2)));
         Assert.True(finished == work, $"fuzzing did not finish in 2 minutes: stuck at {current}");
         await work;
-        output.WriteLine($"{mutations} mutations in {clock.Elapsed.TotalSeconds:F1}s");
+        output.WriteLine($"{mutations} mutations in {clock.Elapsed.TotalSeconds:F1}s; outputs {string.Join(", ", expected)}");
         foreach (var (key, count) in outcomes.OrderBy(o => o.Key))
             output.WriteLine($"  {key}: {count}");
-        Assert.Contains(outcomes.Keys, k => k.EndsWith("loaded"));
+        Assert.True(failures.Count == 0, $"{failures.Count} of {2 * mutations} loads failed:\n{string.Join("\n", failures.Take(20))}");
+        Assert.Contains(outcomes.Keys, k => k.EndsWith("scored"));
         Assert.Contains(outcomes.Keys, k => k.EndsWith(nameof(FormatException)));
     }
+
+    [Fact]
+    public void TheOutputCheckFailsAModelWhoseOutputsHaveTheWrongSizeOrNonFiniteValues()
+    {
+        // Controls for the check above: the valid model passes it; a model with another latent size, or one whose
+        // weights were scaled until its outputs overflow, fails it.
+        var valid = ValidModel("embedding");
+        var expected = OutputColumns(LoadOrThrow(() => Ml.Model.Load(new MemoryStream(valid), out _)));
+
+        Assert.Equal(("scored", null), Classify(() => Ml.Model.Load(new MemoryStream(valid), out _), expected));
+        var wider = Classify(() => Ml.Transforms.Autoencoder(Tiny(AutoencoderKind.KSparse, latentDimension: 5)).Fit(Data), expected);
+        Assert.Contains("Embedding: Vector<Single, 5>, expected Vector<Single, 4>", wider.Failure);
+        var overflowing = Classify(() =>
+        {
+            var model = Ml.Transforms.Autoencoder(Tiny(AutoencoderKind.KSparse)).Fit(Data);
+            using (no_grad())
+                foreach (var parameter in model.Model.parameters())
+                    parameter.mul_(Huge);
+            return model;
+        }, expected);
+        Assert.Contains("non-finite value", overflowing.Failure);
+    }
+
+    private static readonly Scalar Huge = 1e30f.ToScalar();
 
     private static readonly Dictionary<string, Type> SeenTypes = new();
 
@@ -96,28 +133,36 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
             return SeenTypes.TryGetValue(name, out var type) && baseType.IsAssignableFrom(type);
     }
 
-    /// <summary>"loaded" when the file loads and the model scores rows of the right shape; otherwise the exception's type name.</summary>
-    private static string Classify(Func<ITransformer> load)
+    private static ITransformer LoadOrThrow(Func<ITransformer> load) => load();
+
+    /// <summary>The columns a model adds to <see cref="Data"/>, as "name: type" (vector types carry their size).</summary>
+    private static string[] OutputColumns(ITransformer model)
     {
         try
         {
-            var model = load();
-            try
-            {
-                var scored = model.Transform(Data);
-                foreach (var column in scored.Schema.Where(c => !c.IsHidden))
-                    using (var cursor = scored.GetRowCursor(new[] { column }))
-                        while (cursor.MoveNext()) { }
-            }
-            catch (ArgumentOutOfRangeException)
-            {
-                // A mutated column name or size: a valid model for other data, rejected with a clear message.
-            }
-            finally
-            {
-                (model as IDisposable)?.Dispose();
-            }
-            return "loaded";
+            return Outputs(model.GetOutputSchema(Data.Schema)).Select(c => $"{c.Name}: {c.Type}").ToArray();
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    private static IEnumerable<DataViewSchema.Column> Outputs(DataViewSchema scored) =>
+        scored.Where(c => c.Index >= Data.Schema.Count);
+
+    /// <summary>
+    /// How a file fared. Outcome: "scored" (loaded, and every output column of every row has the valid model's type
+    /// and size and finite values), "schema rejected" (loaded, but names or sizes another input column, which
+    /// <c>Transform</c> reports before any row is scored) or the type of the load exception. Failure says what was
+    /// wrong when the model loaded but scoring threw or gave wrong or non-finite outputs.
+    /// </summary>
+    private static (string Outcome, string? Failure) Classify(Func<ITransformer> load, string[] expected)
+    {
+        ITransformer model;
+        try
+        {
+            model = load();
         }
         catch (Exception caught)
         {
@@ -126,8 +171,94 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
                 ex = inner;
             lock (SeenTypes)
                 SeenTypes[ex.GetType().Name] = ex.GetType();
-            return ex.GetType().Name;
+            return (ex.GetType().Name, null);
         }
+        try
+        {
+            IDataView scored;
+            try
+            {
+                scored = model.Transform(Data);
+            }
+            catch (ArgumentOutOfRangeException schema) when (schema.Message.Contains("column", StringComparison.OrdinalIgnoreCase))
+            {
+                // A mutated input column name or size: a valid model for other data, rejected with a message naming the column.
+                return ("schema rejected", null);
+            }
+            return ("scored", CheckOutputs(scored, expected));
+        }
+        catch (Exception scoring)
+        {
+            return ("scored", $"loaded, then scoring threw {scoring.GetType().Name}: {scoring.Message}");
+        }
+        finally
+        {
+            (model as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>Null when the output columns have the expected types and sizes (names may differ) and every value is finite.</summary>
+    private static string? CheckOutputs(IDataView scored, string[] expected)
+    {
+        var outputs = Outputs(scored.Schema).ToArray();
+        var types = outputs.Select(c => c.Type.ToString()).ToArray();
+        var expectedTypes = expected.Select(e => e[(e.IndexOf(": ", StringComparison.Ordinal) + 2)..]).ToArray();
+        if (!types.SequenceEqual(expectedTypes))
+        {
+            var differences = outputs.Zip(expectedTypes).Where(p => p.First.Type.ToString() != p.Second)
+                .Select(p => $"{p.First.Name}: {p.First.Type}, expected {p.Second}");
+            return $"output columns {string.Join(", ", outputs.Select(c => $"{c.Name}: {c.Type}"))} " +
+                   $"instead of {string.Join(", ", expected)} ({string.Join("; ", differences)})";
+        }
+        using var cursor = scored.GetRowCursor(outputs);
+        var checks = outputs.Select(c => FiniteCheck(cursor, c)).ToArray();
+        var rows = 0;
+        while (cursor.MoveNext())
+        {
+            rows++;
+            foreach (var check in checks)
+                if (check() is { } problem)
+                    return $"row {rows}: {problem}";
+        }
+        return rows == 16 ? null : $"{rows} rows scored instead of 16";
+    }
+
+    private static Func<string?> FiniteCheck(DataViewRowCursor cursor, DataViewSchema.Column column)
+    {
+        if (column.Type is VectorDataViewType)
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(column);
+            var buffer = default(VBuffer<float>);
+            return () =>
+            {
+                getter(ref buffer);
+                foreach (var v in buffer.DenseValues())
+                    if (!float.IsFinite(v))
+                        return $"{column.Name} holds a non-finite value {v}";
+                return null;
+            };
+        }
+        if (column.Type == NumberDataViewType.Single)
+        {
+            var getter = cursor.GetGetter<float>(column);
+            var value = 0f;
+            return () =>
+            {
+                getter(ref value);
+                return float.IsFinite(value) ? null : $"{column.Name} is a non-finite value {value}";
+            };
+        }
+        if (column.Type == BooleanDataViewType.Instance)
+        {
+            var getter = cursor.GetGetter<bool>(column);
+            var value = false;
+            return () =>
+            {
+                getter(ref value);
+                return null;
+            };
+        }
+        return () => $"{column.Name} has the unexpected type {column.Type}";
     }
 
     private static (string Kind, byte[] Bytes) Mutate(byte[] valid, Random random, int i)

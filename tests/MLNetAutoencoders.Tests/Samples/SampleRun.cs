@@ -1,4 +1,7 @@
+using Microsoft.ML;
+using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery;
+using MLNetAutoencoders.Samples.Gallery.Drawing;
 using SkiaSharp;
 using Xunit;
 
@@ -29,6 +32,15 @@ public sealed class SampleRun : IDisposable
 
     public SampleSettings Settings { get; }
 
+    /// <summary>The training images the sample read (the embedded subset's first <c>rows</c>).</summary>
+    public FashionMnistSplit Train => FashionMnist.Load(FashionMnistSplitName.Train, Settings.Rows, Settings.DataDirectory);
+
+    /// <summary>The test images the sample read.</summary>
+    public FashionMnistSplit Test => FashionMnist.Load(FashionMnistSplitName.Test, Settings.TestRows, Settings.DataDirectory);
+
+    /// <summary>A model the sample trained, trained again with the sample's options on the same images (training is deterministic).</summary>
+    public T TrainAgain<T>(Func<MLContext, IDataView, T> fit) => fit(new MLContext(seed: 1), Train.ToDataView(new MLContext(seed: 1)));
+
     public void Dispose()
     {
         if (Directory.Exists(Folder))
@@ -51,4 +63,42 @@ public sealed class SampleRun : IDisposable
                 colours.Add(bitmap.GetPixel(x, y));
         Assert.True(colours.Count > 50, $"{path} has only {colours.Count} distinct colours");
     }
+
+    /// <summary>
+    /// Asserts that the tile of the PNG shows <paramref name="image"/> (28x28, row-major) through <paramref name="tone"/>
+    /// (value to grey level 0-255, not rounded): every block of the tile, read at its centre, within
+    /// <paramref name="tolerance"/> grey levels.
+    /// </summary>
+    public static void AssertTileShows(SKBitmap png, ImageTile tile, ReadOnlySpan<float> image, Func<float, double> tone, double tolerance, string what)
+    {
+        const int side = 28;
+        Assert.Equal(side * side, image.Length);
+        Assert.True(tile.Width == tile.Height && tile.Width % side == 0, $"{what}: a {tile.Width}x{tile.Height} tile is not a scaled 28x28 image");
+        var scale = tile.Width / side;
+        var worst = (Difference: 0.0, Row: 0, Column: 0, Grey: 0, Expected: 0.0);
+        for (var row = 0; row < side; row++)
+        {
+            for (var column = 0; column < side; column++)
+            {
+                var colour = png.GetPixel(tile.X + column * scale + scale / 2, tile.Y + row * scale + scale / 2);
+                Assert.True(colour.Red == colour.Green && colour.Green == colour.Blue, $"{what}: pixel ({row}, {column}) is not grey: {colour}");
+                var expected = tone(image[row * side + column]);
+                var difference = Math.Abs(colour.Red - expected);
+                if (difference > worst.Difference)
+                    worst = (difference, row, column, colour.Red, expected);
+            }
+        }
+        Assert.True(worst.Difference <= tolerance,
+            $"{what} ({tile.Group} #{tile.Index} at {tile.X}, {tile.Y}): pixel ({worst.Row}, {worst.Column}) is grey {worst.Grey}, the image's tone is {worst.Expected:F1}");
+    }
+
+    /// <summary>The tone of an image in [0, 1]: 0 black, 1 white, clipped.</summary>
+    public static double UnitTone(float value) => 255.0 * Math.Clamp(value, 0f, 1f);
+
+    /// <summary>The decoded PNG.</summary>
+    public static SKBitmap Decode(string path) => SKBitmap.Decode(path) ?? throw new InvalidDataException($"{path} is not an image");
+
+    /// <summary>The tiles of one row or panel, by index.</summary>
+    public static ImageTile[] Group(IReadOnlyList<ImageTile> tiles, string group) =>
+        tiles.Where(t => t.Group == group).OrderBy(t => t.Index).ToArray();
 }
