@@ -17,6 +17,7 @@ const string Usage = """
       anomaly   <fmnist|tabular|throughput|all> [options]: anomaly detectors (AnomalyBenchmark.cs; anomaly --help)
       sampler   [options]: VAE sampler generation vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
       soak      [options]: 30 epochs then 1M rows scored, memory and live tensors (SoakBenchmark.cs; soak --help)
+      readme    rewrite the generated blocks of README.md and benchmarks/README.md from the results files
     Options of speed, quality, memory, profile, all:
       --epochs N    speed/profile: epochs per Fit (default 3; throughput counts epochs 2..N); quality: default 20
       --repeats N   speed: paired repeats (default 5; fewer give no PASS/FAIL)
@@ -46,6 +47,10 @@ try
             return SamplerBenchmark.Run(args[1..]);
         case "soak":
             return SoakBenchmark.Run(args[1..]);
+        case "readme":
+            var changed = ReadmeBlocks.Rewrite(RepositoryPaths.Root);
+            Console.WriteLine(changed.Count == 0 ? "README blocks already match the results files." : "Rewritten: " + string.Join(", ", changed));
+            return 0;
     }
 
     int? epochs = null, rows = null;
@@ -96,7 +101,7 @@ try
                 TransformProfile.Run(data, report);
                 break;
         }
-        report.Finish(results ?? Report.DefaultDirectory());
+        report.Finish(results ?? RepositoryPaths.Results);
     }
     return 0;
 }

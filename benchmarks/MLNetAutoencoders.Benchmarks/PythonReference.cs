@@ -16,7 +16,7 @@ internal static class PythonReference
     private const string Install = "apt-get install -y python3-torch python3-sklearn libopenblas0-pthread dataset-fashion-mnist";
 
     /// <summary><c>benchmarks/reference</c> of this repository.</summary>
-    public static string ScriptDirectory { get; } = FindScriptDirectory();
+    public static string ScriptDirectory => RepositoryPaths.References;
 
     /// <summary>Fails with the install command unless the interpreter can import every module.</summary>
     public static void Require(params string[] modules)
@@ -105,14 +105,4 @@ internal static class PythonReference
                 return new Outcome(process.ExitCode, output.ToString(), error.ToString());
     }
 
-    private static string FindScriptDirectory()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "benchmarks", "reference");
-            if (File.Exists(Path.Combine(candidate, "fmnist.py")))
-                return candidate;
-        }
-        return Path.Combine(Environment.CurrentDirectory, "benchmarks", "reference");
-    }
 }

@@ -195,13 +195,6 @@ internal sealed class Report
     }
 
     /// <summary>benchmarks/results of this repository (found from the working directory), else ./benchmark-results.</summary>
-    public static string DefaultDirectory()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "MLNetAutoencoders.sln")))
-                return Path.Combine(dir.FullName, "benchmarks", "results");
-        return Path.Combine(Environment.CurrentDirectory, "benchmark-results");
-    }
 
     public static string Format(double value) => Math.Abs(value) switch
     {

@@ -78,7 +78,7 @@ internal sealed record RunRecord(
     private static (string Commit, bool Dirty) GitState()
     {
         var commit = Git("rev-parse HEAD") ?? "n/a";
-        var changes = Git("status --porcelain -- src benchmarks/MLNetAutoencoders.Benchmarks benchmarks/reference");
+        var changes = Git("status --porcelain -- src samples benchmarks/MLNetAutoencoders.Benchmarks benchmarks/reference");
         return (commit, !string.IsNullOrWhiteSpace(changes));
     }
 
@@ -90,8 +90,8 @@ internal sealed record RunRecord(
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
-                // The repository root (benchmarks/reference/..): GitState's pathspecs are relative to it.
-                WorkingDirectory = Path.GetDirectoryName(Path.GetDirectoryName(PythonReference.ScriptDirectory)) ?? Environment.CurrentDirectory,
+                // GitState's pathspecs are relative to the repository root.
+                WorkingDirectory = RepositoryPaths.Root,
             };
             using var git = Process.Start(start);
             var output = git!.StandardOutput.ReadToEnd().Trim();

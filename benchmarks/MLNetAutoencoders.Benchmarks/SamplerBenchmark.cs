@@ -92,7 +92,7 @@ internal static class SamplerBenchmark
         report.Details["settings"] = new { samples, batch, repeats, network = "VAE 784-[512, 256]-32, untrained" };
         report.Add(Measurement.Paired("VaeSampler", $"Generate (Prior, batch {batch}) samples/s, {samples:N0} samples read through a cursor",
             "raw batched decoder forward (randn, decode, copy out)", pairs, Target.AtLeast(TargetRatio), minimumSamples: Verdict.MinimumRepeats));
-        report.Finish(results ?? Report.DefaultDirectory());
+        report.Finish(results ?? RepositoryPaths.Results);
         return 0;
     }
 

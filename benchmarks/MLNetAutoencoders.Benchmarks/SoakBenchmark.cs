@@ -139,7 +139,7 @@ internal static class SoakBenchmark
             afterDispose = end,
             samples,
         };
-        var path = RunRecord.Write(results ?? Report.DefaultDirectory(), "soak", document);
+        var path = RunRecord.Write(results ?? RepositoryPaths.Results, "soak", document);
         Console.WriteLine(ResultsTables.Soak(System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!));
         return 0;
     }

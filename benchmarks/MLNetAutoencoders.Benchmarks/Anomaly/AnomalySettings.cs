@@ -52,7 +52,7 @@ internal sealed class AnomalySettings
 
     public int? Threads { get; private set; }
 
-    public string Results { get; private set; } = DefaultResults();
+    public string Results { get; private set; } = RepositoryPaths.Results;
 
     public bool HasOverrides => overrides.Count > 0;
 
@@ -130,5 +130,4 @@ internal sealed class AnomalySettings
     private static int Positive(string option, int value) =>
         value > 0 ? value : throw new ArgumentOutOfRangeException(option, value, $"{option} must be positive.");
 
-    private static string DefaultResults() => Path.Combine(Path.GetDirectoryName(PythonReference.ScriptDirectory)!, "results");
 }

@@ -11,7 +11,9 @@ namespace MLNetAutoencoders.Benchmarks;
 /// (Markdown rendered from benchmarks/results/speed.json by ResultsTables.Speed)
 /// &lt;!-- /results --&gt;
 /// </code>
-/// holds what the renderer of that results file returns. <c>readme</c> (the benchmark program's subcommand)
+/// holds what the renderer of that results file returns. Results files are looked for in
+/// <see cref="ResultsDirectories"/>: the benchmarks' in benchmarks/results, the gallery samples' beside their
+/// figures in docs/images. <c>readme</c> (the benchmark program's subcommand)
 /// rewrites the blocks; a test fails when a block no longer matches its results file.
 /// </summary>
 /// <remarks>Only System.* here and in the renderers: the test project compiles these files by link.</remarks>
@@ -19,6 +21,9 @@ internal static partial class ReadmeBlocks
 {
     /// <summary>The Markdown files that hold generated blocks, relative to the repository root.</summary>
     public static readonly string[] Documents = ["README.md", "benchmarks/README.md"];
+
+    /// <summary>Where results files are looked for, in order, relative to the repository root.</summary>
+    public static readonly string[] ResultsDirectories = ["benchmarks/results", "docs/images"];
 
     [GeneratedRegex(@"(?<open><!-- results: (?<name>[a-z0-9-]+) -->\n)(?<body>.*?)(?<close><!-- /results -->)", RegexOptions.Singleline)]
     private static partial Regex Block();
@@ -38,14 +43,36 @@ internal static partial class ReadmeBlocks
             .Where(b => b.Written != b.Rendered)
             .ToArray();
 
-    /// <summary>Renders the block <paramref name="name"/> from <c>{name}.json</c> in <paramref name="resultsDirectory"/>.</summary>
+    /// <summary>Rewrites every block of <see cref="Documents"/> from its results file; returns the names of the blocks that changed.</summary>
+    public static IReadOnlyList<string> Rewrite(string repositoryRoot)
+    {
+        var changed = new List<string>();
+        foreach (var document in Documents)
+        {
+            var path = Path.Combine(repositoryRoot, document);
+            var markdown = File.ReadAllText(path);
+            string Render(string name) => ReadmeBlocks.Render(name, repositoryRoot);
+            changed.AddRange(Drift(markdown, Render).Select(d => $"{document}: {d.Name}"));
+            File.WriteAllText(path, Update(markdown, Render));
+        }
+        return changed;
+    }
+
+    /// <summary>The results file of the block <paramref name="name"/>: <c>{name}.json</c> in the first of <see cref="ResultsDirectories"/> that has it.</summary>
+    /// <exception cref="FileNotFoundException">No results directory has it.</exception>
+    public static string ResultsFile(string name, string repositoryRoot)
+    {
+        var candidates = ResultsDirectories.Select(d => Path.Combine(repositoryRoot, d, name + ".json")).ToArray();
+        return candidates.FirstOrDefault(File.Exists)
+               ?? throw new FileNotFoundException($"The block '{name}' is generated from {name}.json, which is in none of {string.Join(", ", ResultsDirectories)}.", candidates[0]);
+    }
+
+    /// <summary>Renders the block <paramref name="name"/> from its results file (<see cref="ResultsFile"/>).</summary>
     /// <exception cref="FileNotFoundException">The results file is missing.</exception>
     /// <exception cref="InvalidOperationException">No renderer is named after the block.</exception>
-    public static string Render(string name, string resultsDirectory)
+    public static string Render(string name, string repositoryRoot)
     {
-        var path = Path.Combine(resultsDirectory, name + ".json");
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"The block '{name}' is generated from {path}, which does not exist.", path);
+        var path = ResultsFile(name, repositoryRoot);
         var renderer = Renderer(name);
         var results = JsonNode.Parse(File.ReadAllText(path)) ?? throw new InvalidOperationException($"{path} is empty.");
         return (string)renderer.Invoke(null, [results])!;

@@ -12,8 +12,6 @@ namespace MLNetAutoencoders.Tests.Documentation;
 /// </summary>
 public class ReadmeFiguresTests
 {
-    private static readonly string Results = Repository.Path("benchmarks/results");
-
     public static TheoryData<string> Documents() => new(ReadmeBlocks.Documents);
 
     [Theory]
@@ -22,10 +20,10 @@ public class ReadmeFiguresTests
     {
         var markdown = File.ReadAllText(Repository.Path(document));
 
-        var drift = ReadmeBlocks.Drift(markdown, name => ReadmeBlocks.Render(name, Results));
+        var drift = ReadmeBlocks.Drift(markdown, name => ReadmeBlocks.Render(name, Repository.Root));
 
         Assert.True(drift.Count == 0, string.Join("\n\n", drift.Select(d =>
-            $"{document}: the block '{d.Name}' no longer matches benchmarks/results/{d.Name}.json " +
+            $"{document}: the block '{d.Name}' no longer matches {ReadmeBlocks.ResultsFile(d.Name, Repository.Root)} " +
             $"(rewrite it with: dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- readme).\n" +
             $"-- written --\n{d.Written}-- rendered --\n{d.Rendered}")));
     }
@@ -36,11 +34,11 @@ public class ReadmeFiguresTests
     {
         foreach (var name in ReadmeBlocks.Names(File.ReadAllText(Repository.Path(document))))
         {
-            var run = JsonNode.Parse(File.ReadAllText(Path.Combine(Results, name + ".json")))!["run"];
+            var run = JsonNode.Parse(File.ReadAllText(ReadmeBlocks.ResultsFile(name, Repository.Root)))!["run"];
             Assert.True(run is not null, $"{name}.json has no 'run' record");
             Assert.Matches("^[0-9a-f]{40}$", (string?)run!["commit"] ?? "");
-            Assert.False((bool?)run["dirty"] ?? true, $"{name}.json was measured with uncommitted changes in src/ or benchmarks/");
-            Assert.StartsWith("dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- ", (string?)run["command"] ?? "");
+            Assert.False((bool?)run["dirty"] ?? true, $"{name}.json was measured with uncommitted changes in src/, samples/ or benchmarks/");
+            Assert.StartsWith("dotnet run ", (string?)run["command"] ?? "");
         }
     }
 
@@ -61,7 +59,7 @@ public class ReadmeFiguresTests
     [Fact]
     public void ABlockWithoutARendererOrResultsFileFailsByName()
     {
-        var missingFile = Assert.Throws<FileNotFoundException>(() => ReadmeBlocks.Render("no-such-benchmark", Results));
+        var missingFile = Assert.Throws<FileNotFoundException>(() => ReadmeBlocks.Render("no-such-benchmark", Repository.Root));
         Assert.Contains("'no-such-benchmark'", missingFile.Message);
         var missingRenderer = Assert.Throws<InvalidOperationException>(() => ReadmeBlocks.Renderer("no-such-benchmark"));
         Assert.Contains("ResultsTables.NoSuchBenchmark", missingRenderer.Message);
