@@ -31,9 +31,10 @@ public partial class VariantTests
     }
 
     // An L1 penalty on a linear-then-ReLU code can be met by shrinking the code while the decoder scales up; the
-    // fraction of exact zeros cannot: a ReLU unit is exactly zero or not, whatever the scale. Reconstruction must
-    // stay within 1.5x of the unpenalised model's (same seed), which bounds the weight: at 0.0003 the code has
-    // 57% zeros (33% without) but 1.6x the error, at 0.0005 65% and 1.8x.
+    // fraction of exact zeros cannot: a ReLU unit is exactly zero or not, whatever the scale. Nor can Hoyer's
+    // sparsity (sqrt(n) - L1/L2) / (sqrt(n) - 1) of each code, 0 for a flat code and 1 for a single unit.
+    // Reconstruction must stay within 1.5x of the unpenalised model's (same seed), which bounds the weight: at
+    // 0.0003 the code has 57% zeros (33% without) but 1.6x the error, at 0.0005 65% and 1.8x.
     [Fact]
     public void SparseL1PenaltyMakesMoreCodeValuesExactlyZeroAndKeepsTheReconstruction()
     {
@@ -57,6 +58,7 @@ public partial class VariantTests
         var plainError = ReconstructionError(plainModel, Test);
         Report($"zeros {Zeros(l1Model)} vs {Zeros(plainModel)}; Hoyer {Hoyer(l1Model)} vs {Hoyer(plainModel)}; MSE {l1Error} vs {plainError}");
         Assert.True(Zeros(l1Model) > Zeros(plainModel) + 0.1, $"fraction of exact zeros {Zeros(l1Model)} vs {Zeros(plainModel)} without the penalty");
+        Assert.True(Hoyer(l1Model) > Hoyer(plainModel) + 0.1, $"Hoyer sparsity {Hoyer(l1Model)} vs {Hoyer(plainModel)} without the penalty");
         Assert.True(l1Error < 1.5 * plainError, $"MSE {l1Error} vs {plainError} without the penalty");
     }
 }
