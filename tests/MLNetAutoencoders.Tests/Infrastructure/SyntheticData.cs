@@ -20,20 +20,35 @@ public static class SyntheticData
     /// Points on a 2-D non-linear manifold in <paramref name="features"/> dimensions:
     /// f_j = sin(a_j t1 + b_j t2 + c_j) with t ~ U(-1, 1)^2 and fixed random a, b, c.
     /// </summary>
-    public static float[][] Manifold(int rows, int features = 16, int seed = 0)
+    public static float[][] Manifold(int rows, int features = 16, int seed = 0) =>
+        ManifoldWithTangents(rows, features, seed).Points;
+
+    /// <summary>
+    /// The points of <see cref="Manifold"/> (same arguments, same values) with the manifold's two tangent vectors
+    /// at each point, d f / d t1 and d f / d t2 (not normalised).
+    /// </summary>
+    public static ManifoldSample ManifoldWithTangents(int rows, int features = 16, int seed = 0)
     {
         var shape = new Random(12345);
         var a = Enumerable.Range(0, features).Select(_ => shape.NextSingle() * 4 - 2).ToArray();
         var b = Enumerable.Range(0, features).Select(_ => shape.NextSingle() * 4 - 2).ToArray();
         var c = Enumerable.Range(0, features).Select(_ => shape.NextSingle() * 3).ToArray();
         var random = new Random(seed);
-        return Enumerable.Range(0, rows).Select(_ =>
+        var points = new float[rows][];
+        var tangents = new float[rows][][];
+        for (var i = 0; i < rows; i++)
         {
             var t1 = random.NextSingle() * 2 - 1;
             var t2 = random.NextSingle() * 2 - 1;
-            return Enumerable.Range(0, features).Select(j => MathF.Sin(a[j] * t1 + b[j] * t2 + c[j])).ToArray();
-        }).ToArray();
+            points[i] = Enumerable.Range(0, features).Select(j => MathF.Sin(a[j] * t1 + b[j] * t2 + c[j])).ToArray();
+            var slope = Enumerable.Range(0, features).Select(j => MathF.Cos(a[j] * t1 + b[j] * t2 + c[j])).ToArray();
+            tangents[i] = [slope.Select((s, j) => a[j] * s).ToArray(), slope.Select((s, j) => b[j] * s).ToArray()];
+        }
+        return new ManifoldSample(points, tangents);
     }
+
+    /// <summary>Points of <see cref="ManifoldWithTangents"/>; <c>Tangents[i]</c> holds the two tangent vectors at <c>Points[i]</c>.</summary>
+    public sealed record ManifoldSample(float[][] Points, float[][][] Tangents);
 
     /// <summary>An IDataView with a known-size "Features" vector column and a "Label" column.</summary>
     public static IDataView ToDataView(this MLContext ml, float[][] rows, float[]? labels = null)
