@@ -21,7 +21,7 @@ internal static partial class ResultsTables
         md.AppendLine();
         md.AppendLine("ROC-AUC, mean over the seeds of the seeded detectors.");
         md.AppendLine();
-        md.AppendLine(AnomalyRunLine(results["run"]!));
+        md.AppendLine(RunLine(results));
         return md.ToString();
     }
 }

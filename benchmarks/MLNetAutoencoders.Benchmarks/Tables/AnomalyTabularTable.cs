@@ -23,7 +23,7 @@ internal static partial class ResultsTables
         md.AppendLine();
         md.AppendLine($"Seeds {seeds}; sd (n − 1) over the splits; malignant tumours are the positive class (average precision of a random ranking: {AnomalyFixed(anomalyFraction)}).");
         md.AppendLine();
-        md.AppendLine(AnomalyRunLine(results["run"]!));
+        md.AppendLine(RunLine(results));
         return md.ToString();
     }
 }

@@ -29,7 +29,7 @@ internal static partial class ResultsTables
                       $"Target: {target["what"]!.GetValue<string>()} ≥ {AnomalyFixed(AnomalyNumber(target["atLeast"]), 2)}: **{target["verdict"]!.GetValue<string>()}** " +
                       "(PASS when every paired ratio clears it, FAIL when none does).");
         md.AppendLine();
-        md.AppendLine(AnomalyRunLine(results["run"]!));
+        md.AppendLine(RunLine(results));
         return md.ToString();
     }
 }

@@ -11,7 +11,8 @@ namespace MLNetAutoencoders.Benchmarks;
 /// (Markdown rendered from benchmarks/results/speed.json by ResultsTables.Speed)
 /// &lt;!-- /results --&gt;
 /// </code>
-/// holds what the renderer of that results file returns. Results files are looked for in
+/// holds what the renderer of that results file returns; <c>&lt;!-- results: anomaly-fmnist:classes --&gt;</c> renders
+/// another view of the same file (ResultsTables.AnomalyFmnistClasses of anomaly-fmnist.json). Results files are looked for in
 /// <see cref="ResultsDirectories"/>: the benchmarks' in benchmarks/results, the gallery samples' beside their
 /// figures in docs/images. <c>readme</c> (the benchmark program's subcommand)
 /// rewrites the blocks; a test fails when a block no longer matches its results file.
@@ -25,7 +26,7 @@ internal static partial class ReadmeBlocks
     /// <summary>Where results files are looked for, in order, relative to the repository root.</summary>
     public static readonly string[] ResultsDirectories = ["benchmarks/results", "docs/images"];
 
-    [GeneratedRegex(@"(?<open><!-- results: (?<name>[a-z0-9-]+) -->\n)(?<body>.*?)(?<close><!-- /results -->)", RegexOptions.Singleline)]
+    [GeneratedRegex(@"(?<open><!-- results: (?<name>[a-z0-9-]+(:[a-z0-9-]+)?) -->\n)(?<body>.*?)(?<close><!-- /results -->)", RegexOptions.Singleline)]
     private static partial Regex Block();
 
     /// <summary>The names of the blocks in <paramref name="markdown"/>, in order.</summary>
@@ -62,9 +63,10 @@ internal static partial class ReadmeBlocks
     /// <exception cref="FileNotFoundException">No results directory has it.</exception>
     public static string ResultsFile(string name, string repositoryRoot)
     {
-        var candidates = ResultsDirectories.Select(d => Path.Combine(repositoryRoot, d, name + ".json")).ToArray();
+        var file = name.Split(':')[0] + ".json";
+        var candidates = ResultsDirectories.Select(d => Path.Combine(repositoryRoot, d, file)).ToArray();
         return candidates.FirstOrDefault(File.Exists)
-               ?? throw new FileNotFoundException($"The block '{name}' is generated from {name}.json, which is in none of {string.Join(", ", ResultsDirectories)}.", candidates[0]);
+               ?? throw new FileNotFoundException($"The block '{name}' is generated from {file}, which is in none of {string.Join(", ", ResultsDirectories)}.", candidates[0]);
     }
 
     /// <summary>Renders the block <paramref name="name"/> from its results file (<see cref="ResultsFile"/>).</summary>
@@ -78,10 +80,10 @@ internal static partial class ReadmeBlocks
         return (string)renderer.Invoke(null, [results])!;
     }
 
-    /// <summary>The renderer of a block: <c>ResultsTables.AnomalyFmnist</c> for <c>anomaly-fmnist</c>.</summary>
+    /// <summary>The renderer of a block: <c>ResultsTables.AnomalyFmnist</c> for <c>anomaly-fmnist</c>, <c>AnomalyFmnistClasses</c> for <c>anomaly-fmnist:classes</c>.</summary>
     public static MethodInfo Renderer(string name)
     {
-        var method = string.Concat(name.Split('-').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
+        var method = string.Concat(name.Split('-', ':').Select(part => char.ToUpperInvariant(part[0]) + part[1..]));
         return typeof(ResultsTables).GetMethod(method, BindingFlags.Public | BindingFlags.Static, [typeof(JsonNode)])
                ?? throw new InvalidOperationException($"No renderer ResultsTables.{method}(JsonNode) for the block '{name}'.");
     }

@@ -57,6 +57,16 @@ public class ReadmeFiguresTests
     }
 
     [Fact]
+    public void ABlockNamesItsResultsFileAndRendererAndOptionallyAView()
+    {
+        Assert.Equal("AnomalyFmnist", ReadmeBlocks.Renderer("anomaly-fmnist").Name);
+        Assert.Equal("AnomalyFmnistClasses", ReadmeBlocks.Renderer("anomaly-fmnist:classes").Name);
+        Assert.Equal(ReadmeBlocks.ResultsFile("anomaly-fmnist", Repository.Root), ReadmeBlocks.ResultsFile("anomaly-fmnist:classes", Repository.Root));
+        Assert.Equal(["speed", "anomaly-fmnist:classes"],
+            ReadmeBlocks.Names("<!-- results: speed -->\nx\n<!-- /results -->\n<!-- results: anomaly-fmnist:classes -->\ny\n<!-- /results -->\n"));
+    }
+
+    [Fact]
     public void ABlockWithoutARendererOrResultsFileFailsByName()
     {
         var missingFile = Assert.Throws<FileNotFoundException>(() => ReadmeBlocks.Render("no-such-benchmark", Repository.Root));
