@@ -50,7 +50,7 @@ public sealed class AutoencoderAnomalyOptions
     /// <summary>
     /// The autoencoder defaults of the detector: an undercomplete 256-128-8 ReLU network with an identity output,
     /// 20 epochs of Adam (1e-3, batch 256). Chosen on the Fashion-MNIST one-class benchmark
-    /// (benchmarks/results/anomaly-fmnist.md): a code of 8 did as well as 32 there and leaves the defaults usable for
+    /// (benchmarks/README.md, anomaly detection): a code of 8 did as well as 32 there and leaves the defaults usable for
     /// tables of more than 8 features.
     /// </summary>
     public static AutoencoderOptions DefaultAutoencoder() => new()
