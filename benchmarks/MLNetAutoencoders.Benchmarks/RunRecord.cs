@@ -7,8 +7,9 @@ namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
 /// What every results file records about the run that produced it: the command a user types to reproduce it,
-/// the commit of the code measured (and whether src/ or benchmarks/ had uncommitted changes), the machine and
-/// its load. README tables are rendered from results files (see Tables/), and name this command and commit.
+/// the commit of the code measured (and whether src/, samples/ or benchmarks/ had uncommitted changes), the
+/// machine and its load. README tables are rendered from results files (see Tables/), and name this command and
+/// commit. The gallery samples write results files too: samples/Gallery compiles this file (and RepositoryPaths.cs) by link.
 /// </summary>
 internal sealed record RunRecord(
     string Command,
@@ -18,15 +19,22 @@ internal sealed record RunRecord(
     DateTimeOffset Finished,
     RunMachine Machine)
 {
-    /// <summary>The command line as a user types it from the repository root.</summary>
+    /// <summary>The benchmark program's command line as a user types it from the repository root.</summary>
     public static string CommandLine(IEnumerable<string> arguments) =>
         "dotnet run -c Release --project benchmarks/MLNetAutoencoders.Benchmarks -- " + string.Join(' ', arguments);
 
-    /// <summary>Records a run that began at <paramref name="started"/> with load <paramref name="loadAtStart"/> and ends now.</summary>
-    public static RunRecord Finish(IEnumerable<string> arguments, DateTimeOffset started, string loadAtStart)
+    /// <summary>Records a run of the benchmark program with <paramref name="arguments"/> (<see cref="CommandLine"/>).</summary>
+    public static RunRecord Finish(IEnumerable<string> arguments, DateTimeOffset started, string loadAtStart) =>
+        Finish(CommandLine(arguments), started, loadAtStart);
+
+    /// <summary>
+    /// Records a run of <paramref name="command"/> (as typed from the repository root) that began at
+    /// <paramref name="started"/> with load <paramref name="loadAtStart"/> and ends now.
+    /// </summary>
+    public static RunRecord Finish(string command, DateTimeOffset started, string loadAtStart)
     {
         var (commit, dirty) = GitState();
-        return new RunRecord(CommandLine(arguments), commit, dirty, started, DateTimeOffset.Now, new RunMachine(
+        return new RunRecord(command, commit, dirty, started, DateTimeOffset.Now, new RunMachine(
             Environment.ProcessorCount, CpuModel(), System.Runtime.InteropServices.RuntimeInformation.OSDescription,
             Environment.Version.ToString(), torch.get_num_threads(), torch.get_num_interop_threads(), loadAtStart, LoadAverage()));
     }

@@ -1,11 +1,12 @@
 // AnomalyDetection: one Fashion-MNIST class as "normal", the nine others as anomalies. The autoencoder anomaly
 // detector and ML.NET's RandomizedPca are trained on the normal class's images; writes anomaly-detection.png with
-// both ROC curves on the test set and the most and least anomalous test items.
+// both ROC curves on the test set and the most and least anomalous test items, and anomaly-detection.json (the run
+// and the figures README quotes).
 //
 //   dotnet run --project samples/AnomalyDetection -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
-const string Project = "AnomalyDetection";
+const string Project = AnomalyDetectionSample.Project;
 if (!SampleArguments.TryParse(args, Project, out var settings, out var error))
 {
     Console.Error.WriteLine(error);

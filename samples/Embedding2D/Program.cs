@@ -1,10 +1,11 @@
 // Embedding2D: Fashion-MNIST mapped to 2-D by an autoencoder and by ML.NET's PCA, test images coloured by class,
-// with the 5-nearest-neighbour test accuracy of each map. Writes embedding2d.png.
+// with the 5-nearest-neighbour test accuracy of each map. Writes embedding2d.png and embedding2d.json (the run and
+// the figures README quotes).
 //
 //   dotnet run --project samples/Embedding2D -c Release [-- --epochs N] [--rows N] [--output DIR] [--data DIR]
 using MLNetAutoencoders.Samples.Gallery;
 
-const string Project = "Embedding2D";
+const string Project = Embedding2DSample.Project;
 if (!SampleArguments.TryParse(args, Project, out var settings, out var error))
 {
     Console.Error.WriteLine(error);

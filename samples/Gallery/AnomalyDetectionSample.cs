@@ -31,9 +31,10 @@ public sealed record DetectorRoc(string Name, RocCurve Curve, double EvaluatedAu
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
 /// <param name="OddestNormal">Test indices of the normal class's highest autoencoder scores, highest first.</param>
 /// <param name="Tiles">Where each item was drawn: rows "most anomalous", "least anomalous" and "odd '&lt;class&gt;'", index = column.</param>
+/// <param name="ResultsPath">The results file beside the PNG, <c>anomaly-detection.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
 public sealed record AnomalyDetectionResult(string ImagePath, int NormalClass, DetectorRoc Autoencoder, DetectorRoc RandomizedPca, float Threshold,
     double DetectionRate, double FalseAlarmRate, int[] MostAnomalous, int[] LeastAnomalous, int TrainRows, int TestRows, int Epochs, TimeSpan Elapsed,
-    int[] OddestNormal, IReadOnlyList<ImageTile> Tiles);
+    int[] OddestNormal, IReadOnlyList<ImageTile> Tiles, string ResultsPath);
 
 /// <summary>
 /// Fashion-MNIST as a one-class problem: the autoencoder anomaly detector
@@ -44,6 +45,12 @@ public sealed record AnomalyDetectionResult(string ImagePath, int NormalClass, D
 /// </summary>
 public static class AnomalyDetectionSample
 {
+    /// <summary>The sample's folder under samples/.</summary>
+    public const string Project = "AnomalyDetection";
+
+    /// <summary>The results file's name (without .json) and README's block name.</summary>
+    public const string ResultsName = "anomaly-detection";
+
     /// <summary>The class treated as normal: T-shirt/top, a middling class for both detectors.</summary>
     public const int NormalClass = 0;
 
@@ -67,6 +74,7 @@ public static class AnomalyDetectionSample
     {
         var log = settings.Log;
         var total = Stopwatch.StartNew();
+        var resultsFile = new ResultsFile(ResultsName, Project);
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
@@ -83,7 +91,8 @@ public static class AnomalyDetectionSample
         log.WriteLine();
         log.WriteLine($"Training the autoencoder anomaly detector (defaults: undercomplete 784-256-128-8) on the {normalTrain.Count:N0} " +
                       $"'{normalName}' training images for {epochs} epochs...");
-        using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(Options(epochs, log)).Fit(trainView);
+        var options = Options(epochs, log);
+        using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(options).Fit(trainView);
         var scored = detector.Transform(testView);
         var scores = Columns.ReadScalars<float>(scored, "Score");
         var flagged = Columns.ReadScalars<bool>(scored, "PredictedLabel");
@@ -108,8 +117,25 @@ public static class AnomalyDetectionSample
             $"Trained on {normalTrain.Count:N0} '{normalName}' images only ({epochs} epochs); scored: {data.Test.Count:N0} test images, " +
             $"{isAnomaly.Count(a => !a):N0} '{normalName}' (normal) and {isAnomaly.Count(a => a):N0} of the nine other classes (anomalies).");
 
+        var elapsed = total.Elapsed;
+        var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
+        {
+            NormalClass = normalName,
+            NormalTrainRows = normalTrain.Count,
+            NormalTestRows = isAnomaly.Count(a => !a),
+            AnomalousTestRows = isAnomaly.Count(a => a),
+            AutoencoderAuc = autoencoder.Curve.Area,
+            AutoencoderEvaluatedAuc = autoencoder.EvaluatedAuc,
+            PcaRank,
+            RandomizedPcaAuc = pcaRoc.Curve.Area,
+            RandomizedPcaEvaluatedAuc = pcaRoc.EvaluatedAuc,
+            Contamination = Math.Round((double)options.Contamination, 6),
+            Threshold = (double)detector.Threshold,
+            DetectionRate = detectionRate,
+            FalseAlarmRate = falseAlarmRate,
+        });
         var result = new AnomalyDetectionResult(imagePath, NormalClass, autoencoder, pcaRoc, detector.Threshold, detectionRate, falseAlarmRate,
-            most, least, normalTrain.Count, data.Test.Count, epochs, total.Elapsed, oddestNormal, tiles);
+            most, least, normalTrain.Count, data.Test.Count, epochs, elapsed, oddestNormal, tiles, resultsPath);
         log.WriteLine();
         log.WriteLine($"| AnomalyDetection ('{normalName}' normal)      | value |");
         log.WriteLine($"|-----------------------------------------|-------|");
@@ -119,6 +145,7 @@ public static class AnomalyDetectionSample
         log.WriteLine($"| ROC-AUC, RandomizedPca rank {PcaRank}          | {pcaRoc.Curve.Area:F4} (Evaluate: {pcaRoc.EvaluatedAuc:F4}) |");
         log.WriteLine($"| at the trained threshold {result.Threshold:G4}        | detects {detectionRate:P1} of anomalies, flags {falseAlarmRate:P1} of normal items |");
         log.WriteLine($"| image                                   | {imagePath} |");
+        log.WriteLine($"| results                                 | {resultsPath} |");
         log.WriteLine($"| total time                              | {result.Elapsed.TotalSeconds:F1} s |");
         return result;
     }

@@ -19,8 +19,9 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
 /// <param name="ShownItems">The test image of each column of the figure: the first of each class.</param>
 /// <param name="Tiles">Where each image was drawn: rows "clean", "corrupted input", "denoising AE" and "undercomplete AE", index = column.</param>
+/// <param name="ResultsPath">The results file beside the PNG, <c>denoising.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
 public sealed record DenoisingResult(string ImagePath, double CorruptedMse, double DenoisingMse, double UndercompleteMse, int TrainRows,
-    int TestRows, int Epochs, TimeSpan Elapsed, int[] ShownItems, IReadOnlyList<ImageTile> Tiles);
+    int TestRows, int Epochs, TimeSpan Elapsed, int[] ShownItems, IReadOnlyList<ImageTile> Tiles, string ResultsPath);
 
 /// <summary>
 /// A denoising autoencoder (trained on inputs with Gaussian noise, to reconstruct the clean ones) next to an
@@ -28,6 +29,12 @@ public sealed record DenoisingResult(string ImagePath, double CorruptedMse, doub
 /// </summary>
 public static class DenoisingSample
 {
+    /// <summary>The sample's folder under samples/.</summary>
+    public const string Project = "Denoising";
+
+    /// <summary>The results file's name (without .json) and README's block name.</summary>
+    public const string ResultsName = "denoising";
+
     /// <summary>Training images used on the full dataset unless --rows says otherwise.</summary>
     public const int DefaultTrainRows = 60_000;
 
@@ -51,6 +58,7 @@ public static class DenoisingSample
     {
         var log = settings.Log;
         var total = Stopwatch.StartNew();
+        var resultsFile = new ResultsFile(ResultsName, Project);
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
@@ -76,8 +84,17 @@ public static class DenoisingSample
             $"Both {architecture} (decoder mirrored, sigmoid output), {epochs} epochs on {data.Train.Count:N0} images; " +
             $"MSE to the clean image over all {data.Test.Count:N0} test images.");
 
-        var result = new DenoisingResult(imagePath, corruptedMse, denoisingMse, undercompleteMse, data.Train.Count, data.Test.Count, epochs, total.Elapsed,
-            shown, tiles);
+        var elapsed = total.Elapsed;
+        var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
+        {
+            Architecture = architecture,
+            NoiseLevel = Math.Round((double)NoiseLevel, 6),
+            CorruptedMse = corruptedMse,
+            DenoisingMse = denoisingMse,
+            UndercompleteMse = undercompleteMse,
+        });
+        var result = new DenoisingResult(imagePath, corruptedMse, denoisingMse, undercompleteMse, data.Train.Count, data.Test.Count, epochs, elapsed,
+            shown, tiles, resultsPath);
         log.WriteLine();
         log.WriteLine($"| Denoising                          | value |");
         log.WriteLine($"|------------------------------------|-------|");
@@ -87,6 +104,7 @@ public static class DenoisingSample
         log.WriteLine($"| MSE to clean: denoising AE         | {denoisingMse:F4} |");
         log.WriteLine($"| MSE to clean: undercomplete AE     | {undercompleteMse:F4} |");
         log.WriteLine($"| image                              | {imagePath} |");
+        log.WriteLine($"| results                            | {resultsPath} |");
         log.WriteLine($"| total time                         | {result.Elapsed.TotalSeconds:F1} s |");
         return result;
     }

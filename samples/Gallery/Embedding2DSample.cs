@@ -18,8 +18,10 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
 /// <param name="AutoencoderPoints">The left panel's points as handed to the plot: (class, x, y), class by class, test order within a class.</param>
 /// <param name="PcaPoints">The right panel's points, likewise.</param>
+/// <param name="ResultsPath">The results file beside the PNG, <c>embedding2d.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
 public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccuracy, double PcaAccuracy, int TrainRows, int TestRows,
-    int Epochs, TimeSpan Elapsed, IReadOnlyList<(int Class, double X, double Y)> AutoencoderPoints, IReadOnlyList<(int Class, double X, double Y)> PcaPoints);
+    int Epochs, TimeSpan Elapsed, IReadOnlyList<(int Class, double X, double Y)> AutoencoderPoints, IReadOnlyList<(int Class, double X, double Y)> PcaPoints,
+    string ResultsPath);
 
 /// <summary>
 /// Fashion-MNIST mapped to 2-D by an autoencoder (784-256-64-2) and by ML.NET's PCA (rank 2), test images drawn as
@@ -27,6 +29,12 @@ public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccur
 /// </summary>
 public static class Embedding2DSample
 {
+    /// <summary>The sample's folder under samples/.</summary>
+    public const string Project = "Embedding2D";
+
+    /// <summary>The results file's name (without .json) and README's block name.</summary>
+    public const string ResultsName = "embedding2d";
+
     /// <summary>Training images used on the full dataset unless --rows says otherwise.</summary>
     public const int DefaultTrainRows = 60_000;
 
@@ -39,6 +47,9 @@ public static class Embedding2DSample
     /// <summary>The k of the k-NN accuracy.</summary>
     public const int Neighbors = 5;
 
+    /// <summary>Rank of ML.NET's PCA, the map compared with.</summary>
+    public const int PcaRank = 2;
+
     private const int MaxPointsDrawn = 5_000;
     private static readonly int[] HiddenLayers = [256, 64];
 
@@ -47,6 +58,7 @@ public static class Embedding2DSample
     {
         var log = settings.Log;
         var total = Stopwatch.StartNew();
+        var resultsFile = new ResultsFile(ResultsName, Project);
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
@@ -59,7 +71,7 @@ public static class Embedding2DSample
         var codeTest = Columns.ReadVectors(autoencoder.Transform(data.TestView), "Embedding");
 
         log.WriteLine("Fitting ML.NET ProjectToPrincipalComponents (rank 2)...");
-        var pca = mlContext.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: 2, seed: 1).Fit(data.TrainView);
+        var pca = mlContext.Transforms.ProjectToPrincipalComponents("Pca", "Features", rank: PcaRank, seed: 1).Fit(data.TrainView);
         var pcaTrain = Columns.ReadVectors(pca.Transform(data.TrainView), "Pca");
         var pcaTest = Columns.ReadVectors(pca.Transform(data.TestView), "Pca");
 
@@ -71,8 +83,18 @@ public static class Embedding2DSample
             $"Autoencoder {architecture}: {Neighbors}-NN test accuracy {autoencoderAccuracy:P1}",
             $"ML.NET PCA, rank 2: {Neighbors}-NN test accuracy {pcaAccuracy:P1}");
 
-        var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, total.Elapsed,
-            autoencoderPoints, pcaPoints);
+        var elapsed = total.Elapsed;
+        var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
+        {
+            Architecture = architecture,
+            Neighbors,
+            AutoencoderAccuracy = autoencoderAccuracy,
+            PcaRank,
+            PcaAccuracy = pcaAccuracy,
+            PointsDrawn = autoencoderPoints.Count,
+        });
+        var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, elapsed,
+            autoencoderPoints, pcaPoints, resultsPath);
         log.WriteLine();
         log.WriteLine($"| Embedding2D                | value |");
         log.WriteLine($"|----------------------------|-------|");
@@ -81,6 +103,7 @@ public static class Embedding2DSample
         log.WriteLine($"| {Neighbors}-NN accuracy, autoencoder | {autoencoderAccuracy:P1} |");
         log.WriteLine($"| {Neighbors}-NN accuracy, PCA         | {pcaAccuracy:P1} |");
         log.WriteLine($"| image                      | {imagePath} |");
+        log.WriteLine($"| results                    | {resultsPath} |");
         log.WriteLine($"| total time                 | {result.Elapsed.TotalSeconds:F1} s |");
         return result;
     }

@@ -26,8 +26,9 @@ public sealed record KSparseFilterSet(int K, double TestMse, int UnitsUsed, doub
 /// <param name="Epochs">Training epochs of each autoencoder.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
 /// <param name="Tiles">Where each filter was drawn: one panel "k = K" per set, index = place in <see cref="KSparseFilterSet.FilterUnits"/>.</param>
+/// <param name="ResultsPath">The results file beside the PNG, <c>ksparse-filters.json</c>: the run and each k's figures (<see cref="ResultsFile"/>).</param>
 public sealed record KSparseFiltersResult(string ImagePath, IReadOnlyList<KSparseFilterSet> Sets, int TrainRows, int TestRows, int Epochs,
-    TimeSpan Elapsed, IReadOnlyList<ImageTile> Tiles);
+    TimeSpan Elapsed, IReadOnlyList<ImageTile> Tiles, string ResultsPath);
 
 /// <summary>
 /// The filters k-sparse autoencoders learn (Makhzani &amp; Frey 2013, figure 1) for k = 70, 40, 25, 10: one layer of
@@ -37,6 +38,12 @@ public sealed record KSparseFiltersResult(string ImagePath, IReadOnlyList<KSpars
 /// </summary>
 public static class KSparseFiltersSample
 {
+    /// <summary>The sample's folder under samples/.</summary>
+    public const string Project = "KSparseFilters";
+
+    /// <summary>The results file's name (without .json) and README's block name.</summary>
+    public const string ResultsName = "ksparse-filters";
+
     /// <summary>The sparsity levels of the lecture's figure.</summary>
     public static IReadOnlyList<int> Ks { get; } = [70, 40, 25, 10];
 
@@ -62,6 +69,7 @@ public static class KSparseFiltersSample
     {
         var log = settings.Log;
         var total = Stopwatch.StartNew();
+        var resultsFile = new ResultsFile(ResultsName, Project);
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
@@ -92,7 +100,13 @@ public static class KSparseFiltersSample
             $"Each: 784 -> {LatentDimension} linear units, top-k kept -> linear decoder, {epochs} epochs on {data.Train.Count:N0} images. " +
             $"Filters ordered by use; grey = 0.");
 
-        var result = new KSparseFiltersResult(imagePath, sets, data.Train.Count, data.Test.Count, epochs, total.Elapsed, tiles);
+        var elapsed = total.Elapsed;
+        var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
+        {
+            LatentDimension,
+            Sets = sets.Select(s => new { s.K, s.TestMse, s.UnitsUsed, s.UnidentifiedUnits, s.DecoderResidual }).ToArray(),
+        });
+        var result = new KSparseFiltersResult(imagePath, sets, data.Train.Count, data.Test.Count, epochs, elapsed, tiles, resultsPath);
         log.WriteLine();
         log.WriteLine($"| KSparseFilters | test MSE | units used |");
         log.WriteLine($"|----------------|----------|------------|");
@@ -101,6 +115,7 @@ public static class KSparseFiltersSample
         log.WriteLine($"train / test images: {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}), " +
                       $"{epochs} epochs each");
         log.WriteLine($"image: {imagePath}");
+        log.WriteLine($"results: {resultsPath}");
         log.WriteLine($"total time: {result.Elapsed.TotalSeconds:F1} s");
         return result;
     }

@@ -8,14 +8,21 @@ public static class SampleArguments
         $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR] [--data DIR]]\n" +
         $"  --epochs N    training epochs (default: {defaultEpochs})\n" +
         $"  --rows N      use only the first N training images (default: {defaultRows})\n" +
-        $"  --output DIR  where the PNGs are written (default: {DefaultOutput(project)})\n" +
+        $"  --output DIR  where the PNGs and the results file are written (default: {DefaultOutput(project)})\n" +
         $"  --data DIR    where the full Fashion-MNIST's IDX files are looked for (default: {SampleData.FashionMnist.DefaultDirectory});\n" +
         $"                without them there, the embedded 5,000 + 1,000 image subset is used";
+
+    /// <summary>
+    /// The command that runs the sample in samples/<paramref name="project"/> with <paramref name="arguments"/>, as
+    /// typed from the repository root (an argument a shell would split or expand is quoted).
+    /// </summary>
+    public static string CommandLine(string project, IReadOnlyList<string> arguments) =>
+        $"dotnet run --project samples/{project} -c Release" + (arguments.Count == 0 ? "" : " -- " + string.Join(' ', arguments.Select(Quoted)));
 
     /// <summary>Parses the arguments; on failure <paramref name="error"/> says why (null for --help).</summary>
     public static bool TryParse(string[] args, string project, out SampleSettings settings, out string? error)
     {
-        settings = new SampleSettings { OutputDirectory = DefaultOutput(project) };
+        settings = new SampleSettings { OutputDirectory = DefaultOutput(project), Arguments = [.. args] };
         error = null;
         for (var i = 0; i < args.Length; i++)
         {
@@ -52,6 +59,11 @@ public static class SampleArguments
         }
         return true;
     }
+
+    private static string Quoted(string argument) =>
+        argument.Length > 0 && argument.All(c => char.IsAsciiLetterOrDigit(c) || "-_./:=@%+,".Contains(c))
+            ? argument
+            : "'" + argument.Replace("'", "'\\''") + "'";
 
     private static string DefaultOutput(string project) => Path.Combine("out", project.ToLowerInvariant());
 }

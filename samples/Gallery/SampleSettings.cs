@@ -18,6 +18,9 @@ public sealed record SampleSettings
     /// <summary>Where the full Fashion-MNIST is looked for; null for the Debian package's folder. Without it there, the embedded subset is used.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>The arguments the sample was started with, as typed after <c>--</c>: the results file records the command.</summary>
+    public IReadOnlyList<string> Arguments { get; init; } = [];
+
     /// <summary>Receives the progress and the summary.</summary>
     public TextWriter Log { get; init; } = Console.Out;
 }

@@ -13,6 +13,7 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="ManifoldPath">The PNG of the 2-D VAE's decoder over a regular grid of its latent plane.</param>
 /// <param name="InterpolationPath">The PNG of decoded straight lines in latent space between pairs of test items.</param>
 /// <param name="TestReconstructionMse">Mean squared error of the VAE's reconstructions (decoded posterior means) of the test images.</param>
+/// <param name="MeanImageBaselineMse">Mean squared error of the mean test image taken as every test image's reconstruction: the bar a reconstruction must clear.</param>
 /// <param name="PriorMeanImageMse">Mean squared difference between the mean prior sample and the mean test image.</param>
 /// <param name="MeanImageEnergy">Mean squared value of the mean test image: the <see cref="PriorMeanImageMse"/> of all-black samples.</param>
 /// <param name="ManifoldLatentSpread">Standard deviation of the 2-D VAE's test embeddings (posterior means) per axis, averaged: about 1 when the codes fill the prior.</param>
@@ -20,8 +21,16 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="TestRows">Test images reconstructed.</param>
 /// <param name="Epochs">Training epochs of each VAE.</param>
 /// <param name="Elapsed">Wall-clock time of the whole sample.</param>
+/// <param name="PriorSampleTiles">Where each prior sample was drawn: group "prior samples", index = row of <c>sampler.Generate</c>.</param>
+/// <param name="ManifoldTiles">Where the decoding of each grid point was drawn: group "manifold", index = place in <see cref="VaeGenerationSample.ManifoldGrid"/>.</param>
+/// <param name="InterpolatedItems">The test items of each interpolation strip, top to bottom.</param>
+/// <param name="InterpolationTiles">The strips: group = the first item's class name; index 0 the first test image, 1 to
+/// <see cref="VaeGenerationSample.InterpolationSteps"/> the decoded path, the last the second test image.</param>
+/// <param name="ResultsPath">The results file beside the PNGs, <c>vae-generation.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
 public sealed record VaeGenerationResult(string PriorSamplesPath, string ManifoldPath, string InterpolationPath, double TestReconstructionMse,
-    double PriorMeanImageMse, double MeanImageEnergy, double ManifoldLatentSpread, int TrainRows, int TestRows, int Epochs, TimeSpan Elapsed);
+    double MeanImageBaselineMse, double PriorMeanImageMse, double MeanImageEnergy, double ManifoldLatentSpread, int TrainRows, int TestRows, int Epochs,
+    TimeSpan Elapsed, IReadOnlyList<ImageTile> PriorSampleTiles, IReadOnlyList<ImageTile> ManifoldTiles, IReadOnlyList<(int From, int To)> InterpolatedItems,
+    IReadOnlyList<ImageTile> InterpolationTiles, string ResultsPath);
 
 /// <summary>
 /// A variational autoencoder (Kingma &amp; Welling 2014) generating Fashion-MNIST items: a grid of samples decoded from
@@ -31,6 +40,15 @@ public sealed record VaeGenerationResult(string PriorSamplesPath, string Manifol
 /// </summary>
 public static class VaeGenerationSample
 {
+    /// <summary>The sample's folder under samples/.</summary>
+    public const string Project = "VaeGeneration";
+
+    /// <summary>The results file's name (without .json) and README's block name.</summary>
+    public const string ResultsName = "vae-generation";
+
+    /// <summary>Seed of the prior draws (<c>sampler.Generate</c>).</summary>
+    public const int PriorSeed = 7;
+
     /// <summary>Training images used on the full dataset unless --rows says otherwise.</summary>
     public const int DefaultTrainRows = 60_000;
 
@@ -65,20 +83,22 @@ public static class VaeGenerationSample
     {
         var log = settings.Log;
         var total = Stopwatch.StartNew();
+        var resultsFile = new ResultsFile(ResultsName, Project);
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
 
         using var vae = Train(mlContext, data, LatentDimension, epochs, log);
-        using var sampler = mlContext.Transforms.VaeSampler(vae, VaeSamplingMode.Prior, seed: 7).Fit(data.TestView);
+        using var sampler = mlContext.Transforms.VaeSampler(vae, VaeSamplingMode.Prior, seed: PriorSeed).Fit(data.TestView);
 
         var reconstructions = Columns.ReadVectors(vae.Transform(data.TestView), "Reconstruction");
         var reconstructionMse = MeanSquaredError.Between(reconstructions, data.Test.Pixels);
         var priorSamples = Columns.ReadVectors(sampler.Generate(PriorGridSide * PriorGridSide), "Sample");
         var meanTestImage = MeanImage(data.Test.ToJaggedImages());
+        var meanImageBaselineMse = MeanSquaredError.Between(Enumerable.Repeat(meanTestImage, data.Test.Count).ToArray(), data.Test.Pixels);
         var priorMeanImageMse = MeanSquaredError.Between([MeanImage(priorSamples)], meanTestImage);
         var meanImageEnergy = meanTestImage.Average(v => (double)v * v);
-        log.WriteLine($"Test reconstruction MSE {reconstructionMse:F4}; mean prior sample vs mean test image: MSE {priorMeanImageMse:F5} " +
+        log.WriteLine($"Test reconstruction MSE {reconstructionMse:F4} (the mean test image's: {meanImageBaselineMse:F4}); mean prior sample vs mean test image: MSE {priorMeanImageMse:F5} " +
                       $"(an all-black sample would give {meanImageEnergy:F5})");
 
         var pairs = InterpolatedClasses
@@ -96,24 +116,40 @@ public static class VaeGenerationSample
         log.WriteLine($"2-D VAE: test codes have a standard deviation of {spread:F2} per axis (the prior's is 1)");
 
         var trained = $"784-{string.Join("-", HiddenLayers)}-z, {epochs} epochs on {data.Train.Count:N0} images";
-        var priorPath = DrawPriorSamples(Path.Combine(settings.OutputDirectory, "vae-prior-samples.png"), priorSamples,
+        var (priorPath, priorTiles) = DrawPriorSamples(Path.Combine(settings.OutputDirectory, "vae-prior-samples.png"), priorSamples,
             $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z ~ N(0, I), decoder mean shown.");
-        var manifoldPath = DrawManifold(Path.Combine(settings.OutputDirectory, "vae-manifold.png"), manifold,
+        var (manifoldPath, manifoldTiles) = DrawManifold(Path.Combine(settings.OutputDirectory, "vae-manifold.png"), manifold,
             $"VAE {trained.Replace("-z", "-2")}; z on a {ManifoldGridSide}x{ManifoldGridSide} grid over [-{ManifoldExtent}, {ManifoldExtent}]².");
-        var interpolationPath = DrawInterpolations(Path.Combine(settings.OutputDirectory, "vae-interpolation.png"), data, pairs, paths,
+        var (interpolationPath, interpolationTiles) = DrawInterpolations(Path.Combine(settings.OutputDirectory, "vae-interpolation.png"), data, pairs, paths,
             $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z = (1 - t) mu(a) + t mu(b), decoded.");
 
-        var result = new VaeGenerationResult(priorPath, manifoldPath, interpolationPath, reconstructionMse, priorMeanImageMse, meanImageEnergy,
-            spread, data.Train.Count, data.Test.Count, epochs, total.Elapsed);
+        var elapsed = total.Elapsed;
+        var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [priorPath, manifoldPath, interpolationPath], new
+        {
+            Architecture = $"784-{string.Join("-", HiddenLayers)}-{LatentDimension}",
+            TestReconstructionMse = reconstructionMse,
+            MeanImageBaselineMse = meanImageBaselineMse,
+            PriorSamples = priorSamples.Length,
+            PriorMeanImageMse = priorMeanImageMse,
+            MeanImageEnergy = meanImageEnergy,
+            ManifoldArchitecture = $"784-{string.Join("-", HiddenLayers)}-2",
+            ManifoldGridSide,
+            ManifoldLatentSpread = spread,
+            Interpolations = pairs.Length,
+            InterpolationSteps,
+        });
+        var result = new VaeGenerationResult(priorPath, manifoldPath, interpolationPath, reconstructionMse, meanImageBaselineMse, priorMeanImageMse,
+            meanImageEnergy, spread, data.Train.Count, data.Test.Count, epochs, elapsed, priorTiles, manifoldTiles, pairs, interpolationTiles, resultsPath);
         log.WriteLine();
         log.WriteLine($"| VaeGeneration                          | value |");
         log.WriteLine($"|----------------------------------------|-------|");
         log.WriteLine($"| train / test images                    | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
         log.WriteLine($"| epochs (each VAE)                      | {epochs} |");
-        log.WriteLine($"| test reconstruction MSE (latent {LatentDimension})    | {reconstructionMse:F4} |");
+        log.WriteLine($"| test reconstruction MSE (latent {LatentDimension})    | {reconstructionMse:F4} (mean test image: {meanImageBaselineMse:F4}) |");
         log.WriteLine($"| mean prior sample vs mean test image   | MSE {priorMeanImageMse:F5} (all-black: {meanImageEnergy:F5}) |");
         log.WriteLine($"| 2-D VAE test code spread per axis      | {spread:F2} |");
         log.WriteLine($"| images                                 | {priorPath}, {manifoldPath}, {interpolationPath} |");
+        log.WriteLine($"| results                                | {resultsPath} |");
         log.WriteLine($"| total time                             | {result.Elapsed.TotalSeconds:F1} s |");
         return result;
     }
@@ -170,7 +206,7 @@ public static class VaeGenerationSample
         return Math.Sqrt(list.Sum(v => (v - mean) * (v - mean)) / list.Count);
     }
 
-    private static string DrawPriorSamples(string path, float[][] samples, string caption)
+    private static (string Path, IReadOnlyList<ImageTile> Tiles) DrawPriorSamples(string path, float[][] samples, string caption)
     {
         const int scale = 2, gap = 4, tile = 28 * scale + gap, margin = 24, top = 50;
         var side = PriorGridSide * tile - gap;
@@ -181,13 +217,13 @@ public static class VaeGenerationSample
         {
             var x = left + i % PriorGridSide * tile;
             var y = top + i / PriorGridSide * tile;
-            figure.GreyImage(Tones.FromUnitInterval(samples[i]), 28, 28, new SKRect(x, y, x + 28 * scale, y + 28 * scale));
+            figure.GreyImage(Tones.FromUnitInterval(samples[i]), 28, 28, new SKRect(x, y, x + 28 * scale, y + 28 * scale), "prior samples", i);
         }
         figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
-        return figure.SavePng(path, greyScale: true);
+        return (figure.SavePng(path, greyScale: true), figure.Tiles);
     }
 
-    private static string DrawManifold(string path, float[][] decoded, string caption)
+    private static (string Path, IReadOnlyList<ImageTile> Tiles) DrawManifold(string path, float[][] decoded, string caption)
     {
         const int tile = 28, margin = 100, top = 50;
         var side = ManifoldGridSide * tile;
@@ -197,17 +233,18 @@ public static class VaeGenerationSample
         {
             var x = margin + i % ManifoldGridSide * tile;
             var y = top + i / ManifoldGridSide * tile;
-            figure.GreyImage(Tones.FromUnitInterval(decoded[i]), 28, 28, new SKRect(x, y, x + tile, y + tile));
+            figure.GreyImage(Tones.FromUnitInterval(decoded[i]), 28, 28, new SKRect(x, y, x + tile, y + tile), "manifold", i);
         }
         figure.Text($"z2 = {ManifoldExtent}", margin - 8, top + tile / 2f + 5, 14, SKTextAlign.Right);
         figure.Text($"z2 = -{ManifoldExtent}", margin - 8, top + side - tile / 2f + 5, 14, SKTextAlign.Right);
         figure.Text($"z1 = -{ManifoldExtent}", margin, top + side + 22, 14);
         figure.Text($"z1 = {ManifoldExtent}", margin + side, top + side + 22, 14, SKTextAlign.Right);
         figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
-        return figure.SavePng(path, greyScale: true);
+        return (figure.SavePng(path, greyScale: true), figure.Tiles);
     }
 
-    private static string DrawInterpolations(string path, GalleryData data, (int From, int To)[] pairs, float[][][] paths, string caption)
+    private static (string Path, IReadOnlyList<ImageTile> Tiles) DrawInterpolations(string path, GalleryData data, (int From, int To)[] pairs,
+        float[][][] paths, string caption)
     {
         var rows = new ImageRows(InterpolationSteps + 2, labelWidth: 200);
         const int top = 80;
@@ -226,6 +263,6 @@ public static class VaeGenerationSample
             rows.Row(figure, top + p * rows.Cell, FashionMnist.ClassNames[data.Test.Labels[from]], $"to {FashionMnist.ClassNames[data.Test.Labels[to]]}", images);
         }
         figure.Text(caption, figure.Width / 2f, figure.Height - 14, 13, SKTextAlign.Center);
-        return figure.SavePng(path, greyScale: true);
+        return (figure.SavePng(path, greyScale: true), figure.Tiles);
     }
 }

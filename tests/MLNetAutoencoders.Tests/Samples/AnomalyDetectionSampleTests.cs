@@ -30,6 +30,10 @@ public sealed class AnomalyDetectionSampleTests : IDisposable
             $"autoencoder AUC {result.Autoencoder.Curve.Area:F3} is not above RandomizedPca's {result.RandomizedPca.Curve.Area:F3}");
         Assert.InRange(result.DetectionRate, result.FalseAlarmRate, 1);
         Assert.Contains("detector: epoch   5/5", run.Log.ToString());
+        var json = run.AssertResultsFile(result.ResultsPath, AnomalyDetectionSample.ResultsName, AnomalyDetectionSample.Project, 1000);
+        Assert.Equal((result.TrainRows, result.Autoencoder.Curve.Area, result.RandomizedPca.Curve.Area, result.DetectionRate, result.FalseAlarmRate),
+            ((int)json["normalTrainRows"]!, (double)json["autoencoderAuc"]!, (double)json["randomizedPcaAuc"]!, (double)json["detectionRate"]!,
+                (double)json["falseAlarmRate"]!));
     }
 
     [Fact]

@@ -28,6 +28,9 @@ public sealed class DenoisingSampleTests : IDisposable
             $"denoising {result.DenoisingMse:F4} is not below undercomplete {result.UndercompleteMse:F4}");
         Assert.True(result.UndercompleteMse < result.CorruptedMse,
             $"undercomplete {result.UndercompleteMse:F4} is not below the noisy input {result.CorruptedMse:F4}");
+        var json = run.AssertResultsFile(result.ResultsPath, DenoisingSample.ResultsName, DenoisingSample.Project, 1000);
+        Assert.Equal((result.CorruptedMse, result.DenoisingMse, result.UndercompleteMse),
+            ((double)json["corruptedMse"]!, (double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
         Assert.Contains($"denoising: epoch   {Epochs}/{Epochs}", run.Log.ToString());
         Assert.Contains($"undercomplete: epoch   {Epochs}/{Epochs}", run.Log.ToString());
     }

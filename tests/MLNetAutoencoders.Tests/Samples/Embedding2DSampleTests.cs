@@ -22,6 +22,9 @@ public sealed class Embedding2DSampleTests : IDisposable
         Assert.Equal((1000, 300, Epochs), (result.TrainRows, result.TestRows, result.Epochs));
         Assert.True(result.AutoencoderAccuracy > result.PcaAccuracy,
             $"5-NN accuracy: autoencoder {result.AutoencoderAccuracy:P1}, PCA {result.PcaAccuracy:P1}");
+        var json = run.AssertResultsFile(result.ResultsPath, Embedding2DSample.ResultsName, Embedding2DSample.Project, 1000);
+        Assert.Equal((result.AutoencoderAccuracy, result.PcaAccuracy, Embedding2DSample.Neighbors),
+            ((double)json["autoencoderAccuracy"]!, (double)json["pcaAccuracy"]!, (int)json["neighbors"]!));
 
         // Both maps again, from the sample's options: the points drawn are the test items' codes, in their classes,
         // and the accuracies are those of these codes.

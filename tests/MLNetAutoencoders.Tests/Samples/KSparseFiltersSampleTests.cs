@@ -19,6 +19,9 @@ public sealed class KSparseFiltersSampleTests : IDisposable
 
         run.AssertPicture(result.ImagePath, minimumKilobytes: 100);
         Assert.Equal(new[] { 70, 40, 25, 10 }, result.Sets.Select(s => s.K));
+        var json = run.AssertResultsFile(result.ResultsPath, KSparseFiltersSample.ResultsName, KSparseFiltersSample.Project, 500);
+        Assert.Equal(result.Sets.Select(s => (s.K, s.TestMse, s.UnitsUsed)),
+            json["sets"]!.AsArray().Select(s => ((int)s!["k"]!, (double)s["testMse"]!, (int)s["unitsUsed"]!)));
         using var png = Decode(result.ImagePath);
         foreach (var set in result.Sets)
         {

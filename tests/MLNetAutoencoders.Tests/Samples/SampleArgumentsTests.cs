@@ -26,6 +26,17 @@ public class SampleArgumentsTests
         Assert.Equal(("pictures", 3, 500, "/data/fmnist"), (settings.OutputDirectory, settings.Epochs, settings.Rows, settings.DataDirectory));
     }
 
+    [Fact]
+    public void RecordsTheArgumentsSoTheResultsFileNamesTheCommandAsTyped()
+    {
+        Assert.True(SampleArguments.TryParse(["--epochs", "2", "--output", "/tmp/my pictures"], "Denoising", out var settings, out _));
+
+        Assert.Equal(new[] { "--epochs", "2", "--output", "/tmp/my pictures" }, settings.Arguments);
+        Assert.Equal("dotnet run --project samples/Denoising -c Release -- --epochs 2 --output '/tmp/my pictures'",
+            SampleArguments.CommandLine("Denoising", settings.Arguments));
+        Assert.Equal("dotnet run --project samples/Denoising -c Release", SampleArguments.CommandLine("Denoising", []));
+    }
+
     [Theory]
     [InlineData("--epochs", "0", "--epochs expects a positive integer, got '0'.")]
     [InlineData("--rows", "many", "--rows expects a positive integer, got 'many'.")]

@@ -1,4 +1,6 @@
+using System.Text.Json.Nodes;
 using Microsoft.ML;
+using MLNetAutoencoders.Benchmarks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
@@ -15,13 +17,16 @@ public sealed class SampleRun : IDisposable
 {
     public SampleRun(int rows, int testRows, int epochs)
     {
+        var output = Path.Combine(Folder, "out");
+        var data = Path.Combine(Folder, "no-dataset-here");
         Settings = new SampleSettings
         {
-            OutputDirectory = Path.Combine(Folder, "out"),
+            OutputDirectory = output,
             Rows = rows,
             TestRows = testRows,
             Epochs = epochs,
-            DataDirectory = Path.Combine(Folder, "no-dataset-here"),
+            DataDirectory = data,
+            Arguments = ["--rows", $"{rows}", "--epochs", $"{epochs}", "--output", output, "--data", data],
             Log = Log,
         };
     }
@@ -62,6 +67,28 @@ public sealed class SampleRun : IDisposable
             for (var x = 0; x < bitmap.Width; x += 3)
                 colours.Add(bitmap.GetPixel(x, y));
         Assert.True(colours.Count > 50, $"{path} has only {colours.Count} distinct colours");
+    }
+
+    /// <summary>
+    /// Asserts that the sample wrote <c>{name}.json</c> beside its PNGs, recording the command of this run, the commit,
+    /// the embedded subset and the rows and epochs used, and that README's renderer of the block <paramref name="name"/>
+    /// reads it; returns it for the sample's own figures.
+    /// </summary>
+    public JsonNode AssertResultsFile(string path, string name, string project, int trainRows)
+    {
+        Assert.Equal(Path.Combine(Path.GetFullPath(Settings.OutputDirectory), name + ".json"), path);
+        var results = JsonNode.Parse(File.ReadAllText(path))!;
+        var run = results["run"]!;
+        Assert.Equal($"dotnet run --project samples/{project} -c Release -- {string.Join(' ', Settings.Arguments)}", (string?)run["command"]);
+        Assert.Matches("^[0-9a-f]{40}$", (string?)run["commit"]);
+        Assert.NotNull((bool?)run["dirty"]);
+        Assert.True(DateTimeOffset.Parse((string)run["started"]!) <= DateTimeOffset.Parse((string)run["finished"]!));
+        Assert.Equal(Environment.ProcessorCount, (int?)run["machine"]!["logicalCores"]);
+        Assert.Equal(("embedded subset", trainRows, Settings.TestRows, Settings.Epochs), ((string?)results["dataset"], (int)results["trainRows"]!,
+            (int?)results["testRows"], (int?)results["epochs"]));
+        var rendered = (string)ReadmeBlocks.Renderer(name).Invoke(null, [results])!;
+        Assert.Contains($"`{run["command"]}` · commit {((string)run["commit"]!)[..7]}", rendered);
+        return results;
     }
 
     /// <summary>
