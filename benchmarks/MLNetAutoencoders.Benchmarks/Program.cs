@@ -109,5 +109,7 @@ catch (Exception ex) when (ex is InvalidOperationException or FileNotFoundExcept
 {
     // No figure without its reference: a missing Python, module or data set ends the run without results.
     Console.Error.WriteLine($"ERROR: {ex.Message}");
+    for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        Console.Error.WriteLine($"  caused by {inner.GetType().Name}: {inner.Message}");
     return 1;
 }

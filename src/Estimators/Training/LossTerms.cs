@@ -44,7 +44,7 @@ internal sealed class SummedLikelihoodLoss(VaeLikelihood likelihood) : ILossTerm
         using var high = ProbabilityBounds.High();
         var sum = likelihood == VaeLikelihood.Bernoulli
             ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean, reduction: nn.Reduction.Sum)
-            : b.Reconstruction.Minus(b.Clean).square().sum();
+            : b.Reconstruction.Minus(b.Clean).Squared().sum();
         return sum / rows;
     }
 }
@@ -97,7 +97,7 @@ internal sealed class ContractivePenalty(float weight, int projections, Generato
         {
             var v = randn(b.Code.shape, generator: generator);
             var vjp = torch.autograd.grad(new[] { b.Code }, new[] { b.Input }, new[] { v }, retain_graph: true, create_graph: true)[0];
-            var term = vjp.square().sum();
+            var term = vjp.Squared().sum();
             total = total is null ? term : total.Plus(term);
         }
         using var scale = (weight / (projections * (float)rows)).ToScalar();
@@ -125,6 +125,6 @@ internal sealed class GaussianKLDivergence(float beta, int warmupEpochs) : ILoss
         using var one = 1.ToScalar();
         var mu = b.Network.Mean(b.EncoderOutput);
         var logVariance = b.Network.LogVariance(b.EncoderOutput);
-        return (minusHalf * logVariance.Plus(one).MinusInPlace(mu.square()).MinusInPlace(logVariance.exp()).sum(1)).mean();
+        return (minusHalf * logVariance.Plus(one).MinusInPlace(mu.Squared()).MinusInPlace(logVariance.exp()).sum(1)).mean();
     }
 }

@@ -132,7 +132,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     {
         var encoderOutput = network.EncoderOutput(x);
         if (vaeScoring is null)
-            return network.Decode(network.Code(encoderOutput)).Minus(x).square().mean([1]);
+            return network.Decode(network.Code(encoderOutput)).Minus(x).Squared().mean([1]);
 
         // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent]. The scalars are
         // explicit and alive to the end: TorchSharp 0.107 leaves implicitly converted ones to the finalizer, which can
@@ -151,12 +151,12 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         var decoded = network.Decode(z.reshape(rows * vaeScoring.Samples, latent)).reshape(rows, vaeScoring.Samples, InputSize);
         var target = x.unsqueeze(1).expand_as(decoded);
         if (vaeScoring.Score == VaeAnomalyScore.ExpectedReconstructionError)
-            return decoded.Minus(target).square().mean([1, 2]);
+            return decoded.Minus(target).Squared().mean([1, 2]);
 
         var negativeLogLikelihood = vaeScoring.BernoulliLikelihood
             ? nn.functional.binary_cross_entropy(decoded.clamp(low, high), target, reduction: nn.Reduction.None)
-            : decoded.Minus(target).square();
-        var kl = logVariance.Plus(one).MinusInPlace(mu.square()).MinusInPlace(logVariance.exp()).mul_(minusHalf).sum(1);
+            : decoded.Minus(target).Squared();
+        var kl = logVariance.Plus(one).MinusInPlace(mu.Squared()).MinusInPlace(logVariance.exp()).mul_(minusHalf).sum(1);
         return negativeLogLikelihood.sum(2).mean([1]).Plus(kl);
     }
 

@@ -54,6 +54,6 @@ internal sealed class AutoencoderScorer : IBatchScorer
         if (wantsReconstruction)
             TensorData.Read(reconstructed, outputs[reconstruction]);
         if (wantsError)
-            TensorData.Read(reconstructed.Minus(x).square().mean(new long[] { 1 }), outputs[error]);
+            TensorData.Read(reconstructed.Minus(x).Squared().mean(new long[] { 1 }), outputs[error]);
     }
 }
