@@ -172,5 +172,11 @@ public sealed class AutoencoderOptions
     /// <summary>Variational: the likelihood p(x|z).</summary>
     public VaeLikelihood Likelihood = VaeLikelihood.Gaussian;
 
-    internal AutoencoderOptions Clone() => (AutoencoderOptions)MemberwiseClone();
+    internal AutoencoderOptions Clone()
+    {
+        var clone = (AutoencoderOptions)MemberwiseClone();
+        // The one mutable field: a caller changing its array later must not change an estimator holding the clone.
+        clone.HiddenLayerSizes = (int[])HiddenLayerSizes?.Clone()!;
+        return clone;
+    }
 }

@@ -8,6 +8,21 @@ namespace MLNetAutoencoders.Tests.Embedding;
 /// <summary>The estimator/transformer pair behaves like an ML.NET transform.</summary>
 public class AutoencoderEstimatorTests
 {
+    [Fact]
+    public void TheEstimatorKeepsItsOwnCopyOfTheOptionsIncludingTheHiddenLayerSizes()
+    {
+        var ml = new MLContext(seed: 1);
+        var options = new AutoencoderOptions { HiddenLayerSizes = [16, 8] };
+        var embedding = ml.Transforms.Autoencoder(options);
+        var detector = ml.AnomalyDetection.Trainers.Autoencoder(new MLNetAutoencoders.Anomaly.AutoencoderAnomalyOptions { Autoencoder = options });
+
+        options.HiddenLayerSizes[0] = 3;
+        embedding.Options.HiddenLayerSizes[1] = 5;
+
+        Assert.Equal(new[] { 16, 8 }, embedding.Options.HiddenLayerSizes);
+        Assert.Equal(new[] { 16, 8 }, detector.Options.Autoencoder.HiddenLayerSizes);
+    }
+
     private static AutoencoderOptions SmallOptions(AutoencoderKind kind = AutoencoderKind.Undercomplete) => new()
     {
         Kind = kind,

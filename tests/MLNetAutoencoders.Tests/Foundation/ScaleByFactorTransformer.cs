@@ -13,11 +13,11 @@ namespace MLNetAutoencoders.Tests.Foundation;
 
 /// <summary>
 /// Guard transformer for model persistence: multiplies a <c>float</c> vector column by a factor that is
-/// saved in the model. It is deliberately tiny and follows exactly the pattern our real transformers
-/// use (derive from ML.NET's <see cref="OneToOneTransformerBase"/>, save with
-/// <see cref="ModelSaveContext"/>, load through a <see cref="LoadableClassAttribute"/> and a static
-/// <c>Create(IHostEnvironment, ModelLoadContext)</c>), so that if that pattern stops working the
-/// failure shows up here, without torch.
+/// saved in the model. It is deliberately tiny and follows ML.NET's own pattern (derive from
+/// <see cref="OneToOneTransformerBase"/>, save with <see cref="ModelSaveContext"/>, load through a
+/// <see cref="LoadableClassAttribute"/> and a static <c>Create(IHostEnvironment, ModelLoadContext)</c>); our
+/// transformers save and load the same way (with their own base, not OneToOneTransformerBase, because they
+/// score in batches), so that if that route stops working the failure shows up here, without torch.
 /// </summary>
 public sealed class ScaleByFactorTransformer : OneToOneTransformerBase
 {
