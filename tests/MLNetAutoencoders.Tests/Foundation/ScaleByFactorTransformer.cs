@@ -16,7 +16,7 @@ namespace MLNetAutoencoders.Tests.Foundation;
 /// saved in the model. It is deliberately tiny and follows ML.NET's own pattern (derive from
 /// <see cref="OneToOneTransformerBase"/>, save with <see cref="ModelSaveContext"/>, load through a
 /// <see cref="LoadableClassAttribute"/> and a static <c>Create(IHostEnvironment, ModelLoadContext)</c>); our
-/// transformers save and load the same way (with their own base, not OneToOneTransformerBase, because they
+/// transformers save and load the same way (though not derived from OneToOneTransformerBase, because they
 /// score in batches), so that if that route stops working the failure shows up here, without torch.
 /// </summary>
 public sealed class ScaleByFactorTransformer : OneToOneTransformerBase
