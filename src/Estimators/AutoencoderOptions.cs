@@ -71,7 +71,7 @@ public sealed class AutoencoderOptions
     public AutoencoderKind Kind = AutoencoderKind.Undercomplete;
 
     /// <summary>Size of the embedding. Must be smaller than the input size for an undercomplete autoencoder.</summary>
-    public int LatentDimension = 32;
+    public int LatentDimension = Defaults.LatentDimension;
 
     /// <summary>Encoder hidden layer widths, input side first; the decoder mirrors them.</summary>
     public int[] HiddenLayerSizes = { 256, 128 };
@@ -116,7 +116,7 @@ public sealed class AutoencoderOptions
     public int? Seed;
 
     /// <summary>Rows per network call when scoring through a cursor.</summary>
-    public int ScoringBatchSize = 1024;
+    public int ScoringBatchSize = Defaults.ScoringBatchSize;
 
     /// <summary>
     /// What to do with training rows whose input vector holds NaN or ±infinity. False (the default): <c>Fit</c> fails
@@ -171,6 +171,13 @@ public sealed class AutoencoderOptions
 
     /// <summary>Variational: the likelihood p(x|z).</summary>
     public VaeLikelihood Likelihood = VaeLikelihood.Gaussian;
+
+    /// <summary>The defaults the options and the catalog methods share (as ML.NET's <c>Options.Defaults</c>).</summary>
+    internal static class Defaults
+    {
+        public const int LatentDimension = 32;
+        public const int ScoringBatchSize = 1024;
+    }
 
     internal AutoencoderOptions Clone()
     {

@@ -37,7 +37,7 @@ public sealed class VaeSamplerOptions
     public int? Seed;
 
     /// <summary>Rows per network call when sampling through a cursor.</summary>
-    public int ScoringBatchSize = 1024;
+    public int ScoringBatchSize = AutoencoderOptions.Defaults.ScoringBatchSize;
 
     /// <summary>
     /// The VAE to train when <see cref="Pretrained"/> is null: every option of the embedding estimator, trained on

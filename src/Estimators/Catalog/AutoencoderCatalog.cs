@@ -16,7 +16,7 @@ public static class AutoencoderCatalog
     /// <param name="latentDimension">Size of the embedding.</param>
     /// <param name="kind">The autoencoder variant.</param>
     public static AutoencoderEstimator Autoencoder(this TransformsCatalog catalog, string outputColumnName = "Embedding",
-        string inputColumnName = "Features", int latentDimension = 32, AutoencoderKind kind = AutoencoderKind.Undercomplete)
+        string inputColumnName = "Features", int latentDimension = AutoencoderOptions.Defaults.LatentDimension, AutoencoderKind kind = AutoencoderKind.Undercomplete)
         => Autoencoder(catalog, new AutoencoderOptions
         {
             OutputColumnName = outputColumnName,

@@ -19,7 +19,7 @@ public static class VaeSamplerCatalog
     /// <param name="temperature">Scale of the latent noise, ≥ 0.</param>
     /// <param name="seed">Seed of the sampler's draws; null takes one from the MLContext's seed.</param>
     public static VaeSamplerEstimator VaeSampler(this TransformsCatalog catalog, string outputColumnName = "Sample",
-        string inputColumnName = "Features", VaeSamplingMode mode = VaeSamplingMode.Prior, int latentDimension = 32,
+        string inputColumnName = "Features", VaeSamplingMode mode = VaeSamplingMode.Prior, int latentDimension = AutoencoderOptions.Defaults.LatentDimension,
         float temperature = 1f, int? seed = null)
         => VaeSampler(catalog, new VaeSamplerOptions
         {
