@@ -285,9 +285,4 @@ public class AnomalyReliabilityTests
         Assert.Contains("Autoencoder options must not be null", Assert.Throws<ArgumentNullException>(() => new MLContext().AnomalyDetection.Trainers.Autoencoder(noAutoencoder)).Message);
         Assert.Equal("FeatureColumnName", Assert.Throws<ArgumentException>(() => new MLContext().AnomalyDetection.Trainers.Autoencoder(blank)).ParamName);
     }
-
-    private sealed class CallbackProgress(Action<AutoencoderTrainingProgress> report) : IProgress<AutoencoderTrainingProgress>
-    {
-        public void Report(AutoencoderTrainingProgress value) => report(value);
-    }
 }

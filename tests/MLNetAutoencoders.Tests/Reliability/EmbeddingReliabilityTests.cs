@@ -59,11 +59,6 @@ public class EmbeddingReliabilityTests
         Assert.Equal(liveBefore, LiveTensors.OnThisThread);
     }
 
-    private sealed class CallbackProgress(Action<AutoencoderTrainingProgress> report) : IProgress<AutoencoderTrainingProgress>
-    {
-        public void Report(AutoencoderTrainingProgress value) => report(value);
-    }
-
     [Fact]
     public void EightThreadsScoringTheSameTransformerGetTheSerialResults()
     {

@@ -250,9 +250,4 @@ public class SamplerReliabilityTests
         Assert.Equal(option.Replace("Vae.", ""), ex.ParamName);
         Assert.Contains($"got {value}", ex.Message);
     }
-
-    private sealed class CallbackProgress(Action<AutoencoderTrainingProgress> report) : IProgress<AutoencoderTrainingProgress>
-    {
-        public void Report(AutoencoderTrainingProgress value) => report(value);
-    }
 }
