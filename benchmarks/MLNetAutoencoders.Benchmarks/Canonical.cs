@@ -162,7 +162,7 @@ internal static class RawTorch
     public static double EncodeFromArraysRowsPerSecond(AutoencoderNetwork network, float[] pixels, int rows, int batchSize, int passes)
     {
         using var noGrad = no_grad();
-        var latent = network.Description.LatentSize;
+        var latent = network.Description.LatentDimension;
         var output = new float[batchSize * latent];
         var clock = Stopwatch.StartNew();
         for (var pass = 0; pass < passes; pass++)

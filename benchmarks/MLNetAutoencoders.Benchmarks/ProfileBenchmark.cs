@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
-/// Where Fit's time goes: the steps of src/Estimators/Training/AutoencoderTrainer.cs replayed with the same
+/// Where Fit's time goes: the steps of src/Estimators/Training/TrainingLoop.cs replayed with the same
 /// internal types (TrainingData, TrainingObjective, GradientDescent) and a stopwatch around each, next to the raw
 /// loop's steps (TorchSharp's optim.Adam).
 /// </summary>
@@ -102,7 +102,7 @@ internal static class ProfileBenchmark
 
     private static (Phases, double, List<double>) OurLoop(IDataView train, int rows, int epochs, AutoencoderOptions options)
     {
-        // --- Our training loop, step by step (mirrors AutoencoderTrainer.Train for an undercomplete AE without validation).
+        // --- Our training loop, step by step (mirrors TrainingLoop.Train for an undercomplete AE without validation).
         var ours = new Phases();
         var total = Stopwatch.StartNew();
         var trainingData = ours.Time("TrainingData.Load (IDataView -> float[])", () => TrainingData.Load(train, "Features", Canonical.InputSize, false, () => { }));
@@ -117,7 +117,7 @@ internal static class ProfileBenchmark
         var featureMin = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amin(new long[] { 0 }, keepdim: true));
         var featureMax = ours.Time("tensor(values) + index_select(train rows) + amin/amax", () => trainTensor.amax(new long[] { 0 }, keepdim: true));
         var objective = TrainingObjective.Create(network, options, epochs, featureMin, featureMax, generator);
-        // The trainer's own optimizer (src/Estimators/Training/GradientDescent.cs), as AutoencoderTrainer uses it.
+        // The trainer's own optimizer (src/Estimators/Training/GradientDescent.cs), as TrainingLoop uses it.
         var optimizer = new GradientDescent(options.Optimizer, network.parameters(), options.LearningRate, options.WeightDecay, options.Momentum);
         var perEpochSteady = new List<double>();
         OursRss.Clear();

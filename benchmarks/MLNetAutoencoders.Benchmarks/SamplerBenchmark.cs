@@ -119,7 +119,7 @@ internal static class SamplerBenchmark
     /// <summary>The hand-written yardstick: z = randn(batch, 32), decode, copy the batch out; one dispose scope per batch.</summary>
     private static double RawSamplesPerSecond(AutoencoderNetwork network, int samples, int batch)
     {
-        var latent = network.Description.LatentSize;
+        var latent = network.Description.LatentDimension;
         var output = new float[batch * network.Description.InputSize];
         var clock = Stopwatch.StartNew();
         using (no_grad())

@@ -5,6 +5,7 @@ using Microsoft.ML.Data;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Scoring;
 using TorchSharp;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Benchmarks;
@@ -28,7 +29,7 @@ internal static class TransformProfile
         var test = data.Test.ToDataView(ml);
         var rows = data.Test.Count;
         var size = Canonical.InputSize;
-        var latent = network.Description.LatentSize;
+        var latent = network.Description.LatentDimension;
         var batchBuffer = new float[Batch * size];
         var output = new float[Batch * latent];
         Console.WriteLine($"Transform profile: {Passes} passes over {rows:N0} test rows, batches of {Batch}.");

@@ -40,7 +40,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         using var data = TrainingData.Load(input, options.InputColumnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
         data.ReportSkipped(channel, options.InputColumnName);
         channel.Info($"Training a {options.Kind} autoencoder {inputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> {options.LatentDimension} on {data.Rows} rows (seed {seed}).");
-        var trained = AutoencoderTrainer.Train(data, description, options, seed, channel, host.CheckAlive);
+        var trained = TrainingLoop.Train(data, description, options, seed, channel, host.CheckAlive);
         var columns = new AutoencoderColumns(options.InputColumnName, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
         return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
     }

@@ -2,56 +2,6 @@ using MLNetAutoencoders.Networks;
 
 namespace MLNetAutoencoders;
 
-/// <summary>The reconstruction loss of non-variational autoencoders.</summary>
-public enum ReconstructionLoss
-{
-    /// <summary>Mean squared error.</summary>
-    MeanSquaredError = 0,
-    /// <summary>Binary cross-entropy; needs inputs in [0, 1] and a sigmoid output activation.</summary>
-    BinaryCrossEntropy = 1,
-}
-
-/// <summary>The likelihood p(x|z) of a variational autoencoder.</summary>
-public enum VaeLikelihood
-{
-    /// <summary>Gaussian with fixed variance: the reconstruction term is the per-row sum of squared errors.</summary>
-    Gaussian = 0,
-    /// <summary>Bernoulli: the reconstruction term is the per-row summed binary cross-entropy; needs inputs in [0, 1] and a sigmoid output.</summary>
-    Bernoulli = 1,
-}
-
-/// <summary>How the denoising autoencoder corrupts its inputs during training.</summary>
-public enum CorruptionKind
-{
-    /// <summary>Adds N(0, level²) noise to every feature.</summary>
-    Gaussian = 0,
-    /// <summary>Sets a fraction <c>level</c> of the features to zero.</summary>
-    Masking = 1,
-    /// <summary>Sets a fraction <c>level</c> of the features to the feature-wise minimum or maximum of the training data, at random.</summary>
-    SaltAndPepper = 2,
-}
-
-/// <summary>The optimizer used for training.</summary>
-public enum OptimizerKind
-{
-    /// <summary>Adam (Kingma &amp; Ba 2015); weight decay is added to the gradient (L2).</summary>
-    Adam = 0,
-    /// <summary>AdamW: Adam with decoupled weight decay (Loshchilov &amp; Hutter 2019).</summary>
-    AdamW = 1,
-    /// <summary>Stochastic gradient descent with momentum.</summary>
-    Sgd = 2,
-}
-
-/// <summary>One epoch's report, for <see cref="AutoencoderOptions.Progress"/>.</summary>
-/// <param name="Epoch">The epoch just finished, from 1.</param>
-/// <param name="NumberOfEpochs">The number of epochs planned.</param>
-/// <param name="TrainingLoss">Mean training objective of the epoch.</param>
-/// <param name="ValidationLoss">Validation objective after the epoch, or null without validation data.</param>
-/// <param name="Elapsed">Time since training started.</param>
-/// <param name="EstimatedRemaining">Estimated time left at the current pace.</param>
-public sealed record AutoencoderTrainingProgress(int Epoch, int NumberOfEpochs, float TrainingLoss, float? ValidationLoss,
-    TimeSpan Elapsed, TimeSpan EstimatedRemaining);
-
 /// <summary>Options of <see cref="AutoencoderEstimator"/>: columns, architecture, variant settings and training.</summary>
 public sealed class AutoencoderOptions
 {

@@ -51,7 +51,7 @@ public sealed class AutoencoderEmbeddingTransformer : ITransformer, IDisposable
     public int InputSize => network.Description.InputSize;
 
     /// <summary>Size of the embedding.</summary>
-    public int LatentDimension => network.Description.LatentSize;
+    public int LatentDimension => network.Description.LatentDimension;
 
     /// <summary>The fitted network's architecture.</summary>
     public NetworkDescription Network => network.Description;

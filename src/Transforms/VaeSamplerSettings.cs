@@ -3,31 +3,6 @@ using MLNetAutoencoders.Persistence;
 
 namespace MLNetAutoencoders;
 
-/// <summary>Where a <see cref="VaeSamplerTransformer"/> draws the latent vector z it decodes.</summary>
-public enum VaeSamplingMode
-{
-    /// <summary>z ~ N(0, temperature² I), the prior. The input row is not read: only its position drives the noise.</summary>
-    Prior = 0,
-    /// <summary>z ~ N(mu(x), temperature² sigma²(x)), the posterior q(z|x) of the row: a variation of that row.</summary>
-    Posterior = 1,
-    /// <summary>The input column holds a latent vector (of the VAE's latent size), which is decoded as it is.</summary>
-    Decode = 2,
-}
-
-/// <summary>What a <see cref="VaeSamplerTransformer"/> writes for the decoded z.</summary>
-public enum VaeDecoderOutput
-{
-    /// <summary>The decoder's output, the mean of p(x|z): smooth, noise-free samples.</summary>
-    Mean = 0,
-    /// <summary>
-    /// A draw from the Gaussian p(x|z) = N(mean, 0.5 I): the VAE's Gaussian likelihood is trained with the summed squared
-    /// error, which is the negative log-likelihood of a fixed variance of 0.5 per feature (up to a constant).
-    /// </summary>
-    GaussianDraw = 1,
-    /// <summary>A draw from the Bernoulli p(x|z) of the decoder's output: 0 or 1 per feature. Needs a sigmoid output.</summary>
-    BernoulliDraw = 2,
-}
-
 /// <summary>How a <see cref="VaeSamplerTransformer"/> samples; saved with the model.</summary>
 /// <param name="InputColumnName">
 /// The column read: the rows to vary in <see cref="VaeSamplingMode.Posterior"/> mode (a vector of the VAE's input size), the

@@ -61,7 +61,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     public int InputSize => network.Description.InputSize;
 
     /// <summary>Size of the VAE's latent space (the vectors <see cref="VaeSamplingMode.Decode"/> mode reads).</summary>
-    public int LatentDimension => network.Description.LatentSize;
+    public int LatentDimension => network.Description.LatentDimension;
 
     /// <summary>The VAE's architecture.</summary>
     public NetworkDescription Network => network.Description;

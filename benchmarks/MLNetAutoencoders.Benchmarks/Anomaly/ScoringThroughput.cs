@@ -68,7 +68,7 @@ internal static class ScoringThroughput
         var ratios = paths.Select((_, i) => samples[i].Zip(samples[1], (a, b) => a.RowsPerSecond / b.RowsPerSecond).ToArray()).ToArray();
         var contended = samples[0].Concat(samples[1]).Count(s => Contention.IsContended(s.ForeignCores));
         var verdict = Verdict.Of(ratios[0], Target, contended, Verdict.MinimumRepeats);
-        var network = $"{description.InputSize}-{string.Join('-', description.HiddenSizes)}-{description.LatentSize}";
+        var network = $"{description.InputSize}-{string.Join('-', description.HiddenSizes)}-{description.LatentDimension}";
         Console.WriteLine($"Network {network}, {rows:N0} rows, batch {detector.ScoringBatchSize}, {settings.Repeats} paired repeats:");
         Console.WriteLine("| Scoring path | rows/s median (min–max) | ratio to embedding ReconstructionError, median (min–max) |");
         for (var i = 0; i < paths.Length; i++)

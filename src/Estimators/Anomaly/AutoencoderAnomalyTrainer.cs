@@ -56,7 +56,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
         channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
                      $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
-        var trained = AutoencoderTrainer.Train(data, description, settings, seed, channel, host.CheckAlive);
+        var trained = TrainingLoop.Train(data, description, settings, seed, channel, host.CheckAlive);
 
         var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
             ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)

@@ -1,6 +1,7 @@
 using MLNetAutoencoders.Networks;
 using TorchSharp;
 using TorchSharp.Modules;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;

@@ -14,13 +14,3 @@ namespace MLNetAutoencoders.Training;
 /// <param name="Deterministic">True for validation: no corruption and no sampling.</param>
 internal sealed record TrainingBatch(AutoencoderNetwork Network, Tensor Clean, Tensor Input, Tensor EncoderOutput, Tensor Code,
     Tensor Reconstruction, int Epoch, bool Deterministic);
-
-/// <summary>One additive term of a variant's training objective.</summary>
-internal interface ILossTerm
-{
-    /// <summary>Short name for logs.</summary>
-    string Name { get; }
-
-    /// <summary>The term's scalar contribution for this batch.</summary>
-    Tensor Compute(TrainingBatch batch);
-}

@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;

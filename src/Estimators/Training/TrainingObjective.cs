@@ -1,5 +1,6 @@
 using MLNetAutoencoders.Networks;
 using TorchSharp;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;

@@ -43,7 +43,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         network.eval();
         this.standardization = standardization;
         this.vaeScoring = vaeScoring;
-        vaeNoise = vaeScoring?.Noise(network.Description.LatentSize) ?? [];
+        vaeNoise = vaeScoring?.Noise(network.Description.LatentDimension) ?? [];
         TrainingLoss = trainingLoss.ToArray();
         ValidationLoss = validationLoss.ToArray();
         SkippedTrainingRows = skippedTrainingRows;
@@ -143,7 +143,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         using var low = 1e-6.ToScalar();
         using var high = (1 - 1e-6).ToScalar();
         var rows = x.shape[0];
-        var latent = network.Description.LatentSize;
+        var latent = network.Description.LatentDimension;
         var mu = network.Mean(encoderOutput);
         var logVariance = network.LogVariance(encoderOutput);
         var eps = tensor(vaeNoise, [1, vaeScoring.Samples, latent]);

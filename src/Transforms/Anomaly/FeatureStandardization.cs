@@ -1,5 +1,6 @@
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Anomaly;

@@ -13,14 +13,14 @@ internal sealed record VaeScoring(VaeAnomalyScore Score, int Samples, int Seed, 
     public const int MaxSamples = 1024;
 
     /// <summary>
-    /// The L x <paramref name="latentSize"/> standard normal draws that every row shares (common random numbers):
+    /// The L x <paramref name="latentDimension"/> standard normal draws that every row shares (common random numbers):
     /// row x decodes z_l = mu(x) + sigma(x) * eps_l, so its score depends only on its features and the seed,
     /// never on its position, its batch or the process.
     /// </summary>
-    public float[] Noise(int latentSize)
+    public float[] Noise(int latentDimension)
     {
         var random = new Random(Seed);
-        var noise = new float[Samples * latentSize];
+        var noise = new float[Samples * latentDimension];
         for (var i = 0; i < noise.Length; i += 2)
         {
             var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));

@@ -23,7 +23,7 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
             encoder.Add(nn.Linear(widths[i], widths[i + 1]));
         encoder.Add(nn.Linear(widths[^1], description.EncoderOutputSize));
 
-        decoder.Add(nn.Linear(description.LatentSize, widths[^1]));
+        decoder.Add(nn.Linear(description.LatentDimension, widths[^1]));
         for (var i = widths.Count - 1; i > 0; i--)
             decoder.Add(nn.Linear(widths[i], widths[i - 1]));
         RegisterComponents();
@@ -55,10 +55,10 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     };
 
     /// <summary>The posterior mean of a Gaussian bottleneck.</summary>
-    public Tensor Mean(Tensor encoderOutput) => encoderOutput.narrow(1, 0, Description.LatentSize);
+    public Tensor Mean(Tensor encoderOutput) => encoderOutput.narrow(1, 0, Description.LatentDimension);
 
     /// <summary>The posterior log-variance of a Gaussian bottleneck.</summary>
-    public Tensor LogVariance(Tensor encoderOutput) => encoderOutput.narrow(1, Description.LatentSize, Description.LatentSize);
+    public Tensor LogVariance(Tensor encoderOutput) => encoderOutput.narrow(1, Description.LatentDimension, Description.LatentDimension);
 
     /// <summary>Maps codes back to input space.</summary>
     public Tensor Decode(Tensor code)

@@ -1,16 +1,5 @@
 namespace MLNetAutoencoders.Networks;
 
-/// <summary>How the encoder's last layer becomes the code.</summary>
-public enum BottleneckKind
-{
-    /// <summary>The code is the latent activation of the encoder output.</summary>
-    Identity = 0,
-    /// <summary>Linear code of which only the k largest units are kept (k-sparse).</summary>
-    TopK = 1,
-    /// <summary>The encoder outputs the mean and log-variance of a diagonal Gaussian (VAE).</summary>
-    Gaussian = 2,
-}
-
 /// <summary>
 /// Everything needed to rebuild a fitted network before its weights are loaded: sizes, activations and
 /// the bottleneck. Validated on construction, so a model file can never describe an impossible network.
@@ -24,11 +13,11 @@ public sealed class NetworkDescription
     public const int MaxHiddenLayers = 64;
 
     /// <summary>Creates and validates a description.</summary>
-    public NetworkDescription(AutoencoderKind kind, int inputSize, IReadOnlyList<int> hiddenSizes, int latentSize,
+    public NetworkDescription(AutoencoderKind kind, int inputSize, IReadOnlyList<int> hiddenSizes, int latentDimension,
         Activation hiddenActivation, Activation latentActivation, Activation outputActivation, int scoringTopK = 0)
     {
         Check(inputSize, nameof(inputSize));
-        Check(latentSize, nameof(latentSize));
+        Check(latentDimension, nameof(latentDimension));
         if (hiddenSizes is null || hiddenSizes.Count > MaxHiddenLayers)
             throw new ArgumentException($"Expected at most {MaxHiddenLayers} hidden layers.", nameof(hiddenSizes));
         foreach (var size in hiddenSizes)
@@ -36,13 +25,13 @@ public sealed class NetworkDescription
         if (!Enum.IsDefined(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown autoencoder kind.");
         foreach (var a in new[] { hiddenActivation, latentActivation, outputActivation })
             if (!Enum.IsDefined(a)) throw new ArgumentOutOfRangeException(nameof(hiddenActivation), a, "Unknown activation.");
-        if (kind == AutoencoderKind.KSparse && (scoringTopK < 1 || scoringTopK > latentSize))
-            throw new ArgumentOutOfRangeException(nameof(scoringTopK), scoringTopK, $"The number of units kept at scoring time must be in [1, {latentSize}].");
+        if (kind == AutoencoderKind.KSparse && (scoringTopK < 1 || scoringTopK > latentDimension))
+            throw new ArgumentOutOfRangeException(nameof(scoringTopK), scoringTopK, $"The number of units kept at scoring time must be in [1, {latentDimension}].");
 
         Kind = kind;
         InputSize = inputSize;
         HiddenSizes = hiddenSizes.ToArray();
-        LatentSize = latentSize;
+        LatentDimension = latentDimension;
         HiddenActivation = hiddenActivation;
         LatentActivation = latentActivation;
         OutputActivation = outputActivation;
@@ -59,7 +48,11 @@ public sealed class NetworkDescription
     public IReadOnlyList<int> HiddenSizes { get; }
 
     /// <summary>Size of the code (embedding).</summary>
-    public int LatentSize { get; }
+    public int LatentDimension { get; }
+
+    /// <summary>Size of the code: the former name of <see cref="LatentDimension"/>.</summary>
+    [Obsolete("Use LatentDimension, the name the options and the transformers use.")]
+    public int LatentSize => LatentDimension;
 
     /// <summary>Activation of every hidden layer.</summary>
     public Activation HiddenActivation { get; }
@@ -82,7 +75,7 @@ public sealed class NetworkDescription
     };
 
     /// <summary>Width of the encoder's last linear layer (twice the latent size for a Gaussian bottleneck).</summary>
-    public int EncoderOutputSize => Bottleneck == BottleneckKind.Gaussian ? 2 * LatentSize : LatentSize;
+    public int EncoderOutputSize => Bottleneck == BottleneckKind.Gaussian ? 2 * LatentDimension : LatentDimension;
 
     /// <summary>Number of weights and biases of the encoder and decoder together.</summary>
     public long ParameterCount
@@ -91,7 +84,7 @@ public sealed class NetworkDescription
         {
             static long Linear(long inputs, long outputs) => inputs * outputs + outputs;
             var widths = HiddenSizes.Prepend(InputSize).Select(w => (long)w).ToList();
-            long count = Linear(widths[^1], EncoderOutputSize) + Linear(LatentSize, widths[^1]);
+            long count = Linear(widths[^1], EncoderOutputSize) + Linear(LatentDimension, widths[^1]);
             for (var i = 0; i + 1 < widths.Count; i++)
                 count += Linear(widths[i], widths[i + 1]) + Linear(widths[i + 1], widths[i]);
             return count;
@@ -105,7 +98,7 @@ public sealed class NetworkDescription
         writer.Write(HiddenSizes.Count);
         foreach (var size in HiddenSizes)
             writer.Write(size);
-        writer.Write(LatentSize);
+        writer.Write(LatentDimension);
         writer.Write((int)HiddenActivation);
         writer.Write((int)LatentActivation);
         writer.Write((int)OutputActivation);

@@ -1,4 +1,5 @@
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Scoring;
@@ -16,7 +17,7 @@ internal sealed class AutoencoderScorer : IBatchScorer
     {
         this.network = network;
         this.guard = guard;
-        var outputs = new List<ScoredColumn> { new(embeddingColumn, network.Description.LatentSize) };
+        var outputs = new List<ScoredColumn> { new(embeddingColumn, network.Description.LatentDimension) };
         embedding = 0;
         reconstruction = error = -1;
         if (reconstructionColumn is not null)

@@ -1,5 +1,7 @@
 using TorchSharp;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Sampling;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Scoring;
@@ -38,7 +40,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
     {
         VaeSamplingMode.Prior => 0,
         VaeSamplingMode.Posterior => network.Description.InputSize,
-        _ => network.Description.LatentSize,
+        _ => network.Description.LatentDimension,
     };
 
     public IReadOnlyList<ScoredColumn> Outputs { get; }
@@ -51,7 +53,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
         using (NewDisposeScope())
         using (no_grad())
         {
-            var latent = network.Description.LatentSize;
+            var latent = network.Description.LatentDimension;
             var z = mode switch
             {
                 VaeSamplingMode.Prior => LatentNoise(rows, latent, firstPosition),
@@ -74,7 +76,7 @@ internal sealed class VaeSampleScorer : IBatchScorer
         // which can free them mid-call when other threads allocate (scoring runs on many threads).
         using var half = 0.5.ToScalar();
         var std = network.LogVariance(encoded).mul(half).exp();
-        return mean.Plus(std * LatentNoise(rows, network.Description.LatentSize, firstPosition));
+        return mean.Plus(std * LatentNoise(rows, network.Description.LatentDimension, firstPosition));
     }
 
     /// <summary>A [rows, latent] tensor of N(0, temperature²) values, row r keyed by position firstPosition + r.</summary>

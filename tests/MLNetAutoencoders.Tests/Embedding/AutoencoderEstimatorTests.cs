@@ -28,7 +28,7 @@ public class AutoencoderEstimatorTests
         Kind = kind,
         LatentDimension = 2,
         HiddenLayerSizes = [32],
-        HiddenActivation = MLNetAutoencoders.Networks.Activation.Tanh,
+        HiddenActivation = Activation.Tanh,
         NumberOfEpochs = 30,
         BatchSize = 32,
         LearningRate = 3e-3,

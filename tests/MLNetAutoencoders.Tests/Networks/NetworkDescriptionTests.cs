@@ -36,7 +36,7 @@ public class NetworkDescriptionTests
 
     [Theory]
     [InlineData(0, 4, "inputSize")]
-    [InlineData(8, 0, "latentSize")]
+    [InlineData(8, 0, "latentDimension")]
     public void ImpossibleSizesAreRejected(int input, int latent, string parameter)
     {
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() =>

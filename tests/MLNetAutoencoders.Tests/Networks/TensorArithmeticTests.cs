@@ -1,5 +1,6 @@
 using MLNetAutoencoders.Networks;
 using Xunit;
+using MLNetAutoencoders.Native;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Networks;

@@ -5,6 +5,7 @@ using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Scoring;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
+using MLNetAutoencoders.Sampling;
 using static MLNetAutoencoders.Tests.Samples.SampleRun;
 using static TorchSharp.torch;
 

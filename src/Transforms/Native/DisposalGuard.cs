@@ -1,4 +1,4 @@
-namespace MLNetAutoencoders.Scoring;
+namespace MLNetAutoencoders.Native;
 
 /// <summary>
 /// Lets many threads score with a native network while making <see cref="Dispose"/> wait for them, so that

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MLNetAutoencoders.Networks;
+namespace MLNetAutoencoders.Native;
 
 /// <summary>
 /// Tensor addition, subtraction and squaring with Scalars that live for the process. TorchSharp 0.107's

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
-namespace MLNetAutoencoders.Networks;
+namespace MLNetAutoencoders.Native;
 
 /// <summary>
 /// Bulk copies between managed float spans and CPU tensors through the tensor's own storage. TorchSharp's

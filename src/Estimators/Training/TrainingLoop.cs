@@ -14,7 +14,7 @@ internal sealed record TrainedNetwork(AutoencoderNetwork Network, float[] Traini
 /// optional validation split with early stopping that keeps the best weights, progress after each epoch,
 /// and cancellation checked before each batch.
 /// </summary>
-internal static class AutoencoderTrainer
+internal static class TrainingLoop
 {
     // TorchSharp initialises layers from its global generator: serialise seeding and construction.
     private static readonly object GlobalSeedLock = new();

@@ -3,25 +3,7 @@ using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Networks;
 
-/// <summary>Element-wise activation functions available for hidden, latent and output layers.</summary>
-public enum Activation
-{
-    /// <summary>No activation: f(x) = x.</summary>
-    Identity = 0,
-    /// <summary>Rectified linear unit.</summary>
-    Relu = 1,
-    /// <summary>Leaky ReLU with slope 0.01 for negative inputs.</summary>
-    LeakyRelu = 2,
-    /// <summary>Hyperbolic tangent.</summary>
-    Tanh = 3,
-    /// <summary>Logistic sigmoid, output in (0, 1).</summary>
-    Sigmoid = 4,
-    /// <summary>Exponential linear unit.</summary>
-    Elu = 5,
-    /// <summary>Gaussian error linear unit.</summary>
-    Gelu = 6,
-}
-
+/// <summary>Applies an <see cref="Activation"/> to a tensor.</summary>
 internal static class ActivationFunctions
 {
     // Scalars that live for the process: TorchSharp 0.107's nn.functional.leaky_relu(x, double) and elu(x, double)

@@ -1,4 +1,4 @@
-namespace MLNetAutoencoders.Scoring;
+namespace MLNetAutoencoders.Sampling;
 
 /// <summary>The independent noise streams a sampled row draws from.</summary>
 internal enum NoiseStream

@@ -1,0 +1,11 @@
+namespace MLNetAutoencoders;
+
+/// <summary>One epoch's report, for <see cref="AutoencoderOptions.Progress"/>.</summary>
+/// <param name="Epoch">The epoch just finished, from 1.</param>
+/// <param name="NumberOfEpochs">The number of epochs planned.</param>
+/// <param name="TrainingLoss">Mean training objective of the epoch.</param>
+/// <param name="ValidationLoss">Validation objective after the epoch, or null without validation data.</param>
+/// <param name="Elapsed">Time since training started.</param>
+/// <param name="EstimatedRemaining">Estimated time left at the current pace.</param>
+public sealed record AutoencoderTrainingProgress(int Epoch, int NumberOfEpochs, float TrainingLoss, float? ValidationLoss,
+    TimeSpan Elapsed, TimeSpan EstimatedRemaining);
