@@ -65,7 +65,7 @@ internal static class SamplerBenchmark
         var description = new NetworkDescription(AutoencoderKind.Variational, 784, HiddenSizes, 32, Activation.Relu, Activation.Identity, Activation.Sigmoid);
         manual_seed(1);
         var network = new AutoencoderNetwork(description);
-        using var sampler = new VaeSamplerTransformer(network,
+        using var sampler = new VaeSamplerTransformer(new FittedNetwork(network, "benchmark"),
             new VaeSamplerSettings("Features", "Sample", VaeSamplingMode.Prior, VaeDecoderOutput.Mean, Temperature: 1f, Seed: 1), batch);
         Console.WriteLine($"Sampler: {repeats} repeats x (ours, raw) of {samples:N0} Prior samples, batch {batch}, VAE 784-[512, 256]-32, " +
                           $"torch threads {torch.get_num_threads()}, {Environment.ProcessorCount} logical cores.");

@@ -100,7 +100,7 @@ internal static class SpeedBenchmark
 
             using (model)
             {
-                var network = model!.Model;
+                var network = model!.Module;
                 // ---- Transform: warm-up, then ours and the raw encoder back to back, alternating.
                 ReadEmbeddings(model.Transform(test));
                 RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, 1);

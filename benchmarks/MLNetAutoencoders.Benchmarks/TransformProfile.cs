@@ -25,7 +25,7 @@ internal static class TransformProfile
     {
         var ml = new MLContext(seed: 1);
         using var model = ml.Transforms.Autoencoder(Canonical.Options(1)).Fit(Subset(data, 10_000).ToDataView(ml));
-        var network = model.Model;
+        var network = model.Module;
         var test = data.Test.ToDataView(ml);
         var rows = data.Test.Count;
         var size = Canonical.InputSize;

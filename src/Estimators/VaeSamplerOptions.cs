@@ -100,7 +100,7 @@ public sealed class VaeSamplerOptions
             throw new ArgumentException(
                 $"Output {Output} draws from a {drawLikelihood} p(x|z) but Vae.Likelihood is {Vae.Likelihood}: a draw must use the likelihood the VAE was trained with.",
                 nameof(Output));
-        var outputActivation = Pretrained?.Network.OutputActivation ?? Vae.OutputActivation;
+        var outputActivation = Pretrained?.Architecture.OutputActivation ?? Vae.OutputActivation;
         if (Output == VaeDecoderOutput.BernoulliDraw && outputActivation != Activation.Sigmoid)
             throw new ArgumentException($"A Bernoulli draw needs decoder outputs in [0, 1] (OutputActivation = Sigmoid); got {outputActivation}.", nameof(Output));
     }

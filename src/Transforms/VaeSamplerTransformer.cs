@@ -6,6 +6,7 @@ using MLNetAutoencoders;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
+using MLNetAutoencoders.Sampling;
 using MLNetAutoencoders.Scoring;
 using static TorchSharp.torch;
 
@@ -15,42 +16,34 @@ using static TorchSharp.torch;
 namespace MLNetAutoencoders;
 
 /// <summary>
-/// Generates data with a fitted variational autoencoder: <see cref="Transform"/> lazily adds a sample column (the VAE's
+/// Generates data with a fitted variational autoencoder: <see cref="AutoencoderTransformerBase.Transform"/> lazily adds a sample column (the VAE's
 /// input size) drawn as <see cref="VaeSamplerSettings.Mode"/> says — from the prior, from the posterior of each row, or
 /// by decoding the row's latent vector. A row's sample depends only on <see cref="VaeSamplerSettings.Seed"/> and the
 /// row's position, never on batch size or cursor (values equal up to float rounding of the matrix kernels, which
 /// differ between batch sizes). <see cref="Generate"/> samples without an input view; <see cref="Interpolate"/> walks
 /// the latent space between two inputs. Saved inside ML.NET model zips and loaded with <c>mlContext.Model.Load</c>.
 /// </summary>
-public sealed class VaeSamplerTransformer : ITransformer, IDisposable
+public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
 {
     internal const string LoaderSignature = "VaeSampler";
 
     /// <summary>Largest number of interpolation steps accepted.</summary>
     public const int MaxInterpolationSteps = 1 << 16;
 
-    private readonly AutoencoderNetwork network;
-    private readonly VaeSampleScorer scorer;
-    private readonly DisposalGuard guard;
+    private readonly SampleScorer scorer;
 
     /// <summary>Takes ownership of <paramref name="network"/>.</summary>
-    internal VaeSamplerTransformer(AutoencoderNetwork network, VaeSamplerSettings settings, int scoringBatchSize, long? skippedTrainingRows = null)
+    internal VaeSamplerTransformer(FittedNetwork network, VaeSamplerSettings settings, int scoringBatchSize)
+        : base(network, scoringBatchSize)
     {
         RequireVariational(network.Description.Kind, nameof(network));
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        if (scoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(scoringBatchSize), scoringBatchSize, "The scoring batch size must be positive.");
         if (settings.Output == VaeDecoderOutput.BernoulliDraw && network.Description.OutputActivation != Activation.Sigmoid)
             throw new ArgumentException(
                 $"A Bernoulli draw needs decoder outputs in [0, 1] (a Sigmoid output activation); this VAE's output activation is {network.Description.OutputActivation}.",
                 nameof(settings));
-        this.network = network;
-        network.eval();
         Settings = settings;
-        ScoringBatchSize = scoringBatchSize;
-        SkippedTrainingRows = skippedTrainingRows;
-        guard = new DisposalGuard(nameof(VaeSamplerTransformer), network.Dispose);
         scorer = CreateScorer(settings.Mode, settings.Seed);
     }
 
@@ -58,26 +51,28 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     public VaeSamplerSettings Settings { get; }
 
     /// <summary>Size of the VAE's input, and of every sample.</summary>
-    public int InputSize => network.Description.InputSize;
+    public int InputSize => Fitted.Description.InputSize;
 
     /// <summary>Size of the VAE's latent space (the vectors <see cref="VaeSamplingMode.Decode"/> mode reads).</summary>
-    public int LatentDimension => network.Description.LatentDimension;
+    public int LatentDimension => Fitted.Description.LatentDimension;
 
     /// <summary>The VAE's architecture.</summary>
-    public NetworkDescription Network => network.Description;
+    public NetworkDescription Architecture => Fitted.Description;
 
-    /// <summary>Rows per network call when sampling through a cursor.</summary>
-    public int ScoringBatchSize { get; }
+    /// <summary>The VAE's architecture: the former name of <see cref="Architecture"/>.</summary>
+    [Obsolete("Use Architecture.")]
+    public NetworkDescription Network => Architecture;
 
     /// <summary>
     /// Training rows that the VAE's training left out because they held NaN or infinity
     /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c>, through <c>Vae</c>; for a wrapped fitted VAE, its own count); 0 when none were. Null for a transformer loaded from a model
     /// file: the count is not saved.
     /// </summary>
-    public long? SkippedTrainingRows { get; }
+    public long? SkippedTrainingRows => Fitted.History.SkippedTrainingRows;
 
-    /// <inheritdoc />
-    public bool IsRowToRowMapper => true;
+    private protected override IBatchScorer Scorer => scorer;
+
+    private protected override string InputColumnName => Settings.InputColumnName;
 
     /// <summary>
     /// Builds a sampler from a fitted VAE, copying its weights: the sampler and <paramref name="vae"/> can be disposed
@@ -88,47 +83,21 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
         ArgumentNullException.ThrowIfNull(vae);
         RequireVariational(vae.Kind, nameof(vae));
         TorchRuntime.EnsureLoaded();
-        var copy = new AutoencoderNetwork(vae.Network);
+        var copy = new AutoencoderNetwork(vae.Architecture);
         try
         {
             using (no_grad())
-                foreach (var ((_, target), (_, source)) in copy.named_parameters().Zip(vae.Model.named_parameters()))
+                foreach (var ((_, target), (_, source)) in copy.named_parameters().Zip(vae.Module.named_parameters()))
                     target.copy_(source);
-            return new VaeSamplerTransformer(copy, settings, scoringBatchSize, vae.SkippedTrainingRows);
         }
         catch
         {
             copy.Dispose();
             throw;
         }
-    }
-
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        CheckInput(inputSchema);
-        return BatchedScoringDataView.BuildSchema(inputSchema, scorer.Outputs);
-    }
-
-    /// <inheritdoc />
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        guard.ThrowIfDisposed();
-        CheckInput(inputSchema);
-        TorchRuntime.EnsureLoaded();
-        return new ScoringRowMapper(inputSchema, Settings.InputColumnName, scorer);
-    }
-
-    /// <inheritdoc />
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        guard.ThrowIfDisposed();
-        CheckInput(input.Schema);
-        TorchRuntime.EnsureLoaded();
-        return new BatchedScoringDataView(input, Settings.InputColumnName, scorer, ScoringBatchSize);
+        var history = TrainingHistory.None with { SkippedTrainingRows = vae.SkippedTrainingRows };
+        return new FittedNetwork(copy, nameof(VaeSamplerTransformer), history)
+            .Into(network => new VaeSamplerTransformer(network, settings, scoringBatchSize));
     }
 
     /// <summary>
@@ -141,7 +110,7 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     public IDataView Generate(long count, int? seed = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        guard.ThrowIfDisposed();
+        Fitted.ThrowIfDisposed();
         TorchRuntime.EnsureLoaded();
         var prior = CreateScorer(VaeSamplingMode.Prior, seed ?? Settings.Seed);
         return new BatchedScoringDataView(new RowCountDataView(count), Settings.OutputColumnName, prior, ScoringBatchSize);
@@ -164,26 +133,24 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
             throw new ArgumentOutOfRangeException(nameof(steps), steps, $"The number of interpolation steps must be in [2, {MaxInterpolationSteps}]; got {steps}.");
         TorchRuntime.EnsureLoaded();
         float[] decoded;
-        using (guard.Enter())
+        using (Fitted.Enter())
         using (NewDisposeScope())
         using (no_grad())
         using (var one = 1.ToScalar()) // explicit and alive over the native call (TorchSharp 0.107's implicit Scalars are finalizer-freed)
         {
-            var means = network.Mean(network.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
+            var module = Fitted.Module;
+            var means = module.Mean(module.EncoderOutput(tensor(from.Concat(to).ToArray(), new long[] { 2, InputSize })));
             var t = linspace(0, 1, steps).unsqueeze(1);
             var z = (t.neg().PlusInPlace(one) * means[0].unsqueeze(0)).Plus(t * means[1].unsqueeze(0));
-            decoded = network.Decode(z).data<float>().ToArray();
+            decoded = module.Decode(z).data<float>().ToArray();
         }
         return Enumerable.Range(0, steps).Select(i => decoded.AsSpan(i * InputSize, InputSize).ToArray()).ToArray();
     }
 
-    /// <summary>Frees the network's native memory. The transformer cannot be used afterwards.</summary>
-    public void Dispose() => guard.Dispose();
+    private SampleScorer CreateScorer(VaeSamplingMode mode, int seed) =>
+        new(Fitted, mode, Settings.Output, Settings.Temperature, seed, Settings.OutputColumnName);
 
-    private VaeSampleScorer CreateScorer(VaeSamplingMode mode, int seed) =>
-        new(network, guard, mode, Settings.Output, Settings.Temperature, seed, Settings.OutputColumnName);
-
-    private void CheckInput(DataViewSchema schema)
+    private protected override void CheckInput(DataViewSchema schema)
     {
         if (Settings.Mode == VaeSamplingMode.Posterior)
             InputColumn.Check(schema, Settings.InputColumnName, InputSize);
@@ -218,25 +185,18 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
                 parameter);
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "VAESAMPT",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(VaeSamplerTransformer).Assembly.GetName().Name);
+    private protected override VersionInfo Version => GetVersionInfo();
 
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("VAESAMPT", LoaderSignature, typeof(VaeSamplerTransformer));
+
+    private protected override void SaveModel(ModelSaveContext ctx)
     {
-        using var lease = guard.Enter();
-        ctx.CheckAtModel();
-        ctx.SetVersionInfo(GetVersionInfo());
         // *** Binary format ***
         // settings (VaeSamplerSettings.Write), int: scoring batch size, network description, weights (NetworkWeights)
         Settings.Write(ctx);
         ctx.Writer.Write(ScoringBatchSize);
-        network.Description.Write(ctx.Writer);
-        NetworkWeights.Write(ctx.Writer, network);
+        Fitted.WriteDescription(ctx.Writer);
+        Fitted.WriteWeights(ctx.Writer, withHistory: false);
     }
 
     // Factory method for SignatureLoadModel.
@@ -244,19 +204,11 @@ public sealed class VaeSamplerTransformer : ITransformer, IDisposable
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = VaeSamplerSettings.Read(ctx);
-        var batchSize = ModelFormat.ReadInt(ctx.Reader, "the scoring batch size", 1, 1 << 20);
+        var batchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
         var description = NetworkDescription.Read(ctx.Reader);
         if (description.Kind != AutoencoderKind.Variational)
             throw new FormatException($"Model file describes a {description.Kind} network; a VaeSampler holds a Variational one.");
-        var network = NetworkWeights.ReadNetwork(ctx.Reader, description);
-        try
-        {
-            return new VaeSamplerTransformer(network, settings, batchSize);
-        }
-        catch (ArgumentException ex)
-        {
-            network.Dispose();
-            throw new FormatException($"Model file holds an invalid VaeSampler: {ex.Message}", ex);
-        }
+        return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: false, nameof(VaeSamplerTransformer))
+            .IntoLoaded(network => new VaeSamplerTransformer(network, settings, batchSize), "VaeSampler");
     }
 }

@@ -31,7 +31,7 @@ internal static class ScoringThroughput
         var oneEpoch = settings.Detector(seed);
         oneEpoch.Autoencoder.NumberOfEpochs = 1;
         using var detector = ml.AnomalyDetection.Trainers.Autoencoder(oneEpoch).Fit(test.OfClass(0).ToDataView(ml));
-        var description = detector.Model.Network;
+        var description = detector.Model.Architecture;
         torch.manual_seed(seed);
         using var embedding = new AutoencoderEmbeddingTransformer(new AutoencoderNetwork(description),
             new AutoencoderColumns("Features", "Embedding", "Reconstruction", "ReconstructionError"), detector.ScoringBatchSize, [], []);

@@ -19,18 +19,8 @@ internal sealed class MeanReconstructionLoss(ReconstructionLoss loss) : ILossTer
     {
         if (loss != ReconstructionLoss.BinaryCrossEntropy)
             return nn.functional.mse_loss(b.Reconstruction, b.Clean);
-        using var low = ProbabilityBounds.Low();
-        using var high = ProbabilityBounds.High();
-        return nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean);
+        return nn.functional.binary_cross_entropy(NetworkMath.ClampProbabilities(b.Reconstruction), b.Clean);
     }
-}
-
-/// <summary>The interval probabilities are clamped to before a logarithm: [1e-6, 1 - 1e-6].</summary>
-internal static class ProbabilityBounds
-{
-    public static Scalar Low() => 1e-6.ToScalar();
-
-    public static Scalar High() => (1 - 1e-6).ToScalar();
 }
 
 /// <summary>The VAE's negative log-likelihood: summed over features, averaged over rows.</summary>
@@ -41,12 +31,7 @@ internal sealed class SummedLikelihoodLoss(VaeLikelihood likelihood) : ILossTerm
     public Tensor Compute(TrainingBatch b)
     {
         using var rows = b.Clean.shape[0].ToScalar();
-        using var low = ProbabilityBounds.Low();
-        using var high = ProbabilityBounds.High();
-        var sum = likelihood == VaeLikelihood.Bernoulli
-            ? nn.functional.binary_cross_entropy(b.Reconstruction.clamp(low, high), b.Clean, reduction: nn.Reduction.Sum)
-            : b.Reconstruction.Minus(b.Clean).Squared().sum();
-        return sum / rows;
+        return NetworkMath.NegativeLogLikelihood(b.Reconstruction, b.Clean, likelihood == VaeLikelihood.Bernoulli).sum() / rows;
     }
 }
 
@@ -69,13 +54,11 @@ internal sealed class KLSparsityPenalty(float target, float weight) : ILossTerm
 
     public Tensor Compute(TrainingBatch b)
     {
-        using var low = ProbabilityBounds.Low();
-        using var high = ProbabilityBounds.High();
         using var rho = target.ToScalar();
         using var oneMinusRho = (1 - target).ToScalar();
         using var one = 1.ToScalar();
         using var w = weight.ToScalar();
-        var rhoHat = b.Code.mean(new long[] { 0 }).clamp(low, high);
+        var rhoHat = NetworkMath.ClampProbabilities(b.Code.mean(new long[] { 0 }));
         var kl = (rho * (rho / rhoHat).log()).Plus(oneMinusRho * (oneMinusRho / rhoHat.neg().PlusInPlace(one)).log());
         return kl.sum() * w;
     }
@@ -120,12 +103,6 @@ internal sealed class GaussianKLDivergence(float beta, int warmupEpochs) : ILoss
     }
 
     /// <summary>The unweighted KL term, averaged over rows.</summary>
-    public static Tensor Divergence(TrainingBatch b)
-    {
-        using var minusHalf = (-0.5f).ToScalar();
-        using var one = 1.ToScalar();
-        var mu = b.Network.Mean(b.EncoderOutput);
-        var logVariance = b.Network.LogVariance(b.EncoderOutput);
-        return (minusHalf * logVariance.Plus(one).MinusInPlace(mu.Squared()).MinusInPlace(logVariance.exp()).sum(1)).mean();
-    }
+    public static Tensor Divergence(TrainingBatch b) =>
+        NetworkMath.GaussianKL(b.Network.Mean(b.EncoderOutput), b.Network.LogVariance(b.EncoderOutput)).mean();
 }

@@ -97,10 +97,8 @@ internal sealed class TrainingObjective
 
     private Tensor Reparameterise(Tensor encoderOutput)
     {
-        using var half = 0.5f.ToScalar(); // explicit and alive over the native call (see LossTerms.cs)
         var mu = network.Mean(encoderOutput);
-        var std = (network.LogVariance(encoderOutput) * half).exp();
-        return mu.Plus(randn(mu.shape, generator: generator) * std);
+        return NetworkMath.Reparameterise(mu, network.LogVariance(encoderOutput), randn(mu.shape, generator: generator));
     }
 }
 

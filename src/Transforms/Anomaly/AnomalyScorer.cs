@@ -1,12 +1,14 @@
+using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Scoring;
+using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>
-/// The detector on a batch of rows: the anomaly score and, when its column is named, the predicted label
-/// score &gt; threshold (ML.NET's convention for anomaly detectors).
+/// The detector on a batch of rows: the anomaly score of the standardized rows and, when its column is named, the
+/// predicted label score &gt; threshold (ML.NET's convention for anomaly detectors).
 /// </summary>
-internal sealed class AnomalyScorer : IBatchScorer
+internal sealed class AnomalyScorer : NetworkScorer
 {
     private const int ScoreOutput = 0;
     private const int LabelOutput = 1;
@@ -14,6 +16,7 @@ internal sealed class AnomalyScorer : IBatchScorer
     private readonly float threshold;
 
     public AnomalyScorer(AutoencoderAnomalyModelParameters model, string scoreColumn, string? predictedLabelColumn, float threshold)
+        : base(model.Fitted)
     {
         this.model = model;
         this.threshold = threshold;
@@ -23,17 +26,18 @@ internal sealed class AnomalyScorer : IBatchScorer
         Outputs = outputs;
     }
 
-    public int InputSize => model.InputSize;
+    public override int InputSize => model.InputSize;
 
-    public IReadOnlyList<ScoredColumn> Outputs { get; }
+    public override IReadOnlyList<ScoredColumn> Outputs { get; }
 
-    public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+    protected override void ScoreBatch(Tensor? x, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
     {
-        var labels = Outputs.Count > LabelOutput && active[LabelOutput] ? outputs[LabelOutput] : null;
+        model.Standardize(x!);
         var scores = active[ScoreOutput] ? outputs[ScoreOutput].AsSpan(0, rows) : new float[rows];
-        model.Score(input, rows, scores);
-        if (labels is null)
+        TensorData.Read(model.ScoreBatch(x!), scores);
+        if (Outputs.Count <= LabelOutput || !active[LabelOutput])
             return;
+        var labels = outputs[LabelOutput];
         for (var i = 0; i < rows; i++)
             labels[i] = scores[i] > threshold ? 1 : 0;
     }

@@ -26,38 +26,44 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
 {
     internal const string LoaderSignature = "AutoencoderAnomalyModel";
 
-    private readonly AutoencoderNetwork network;
     private readonly FeatureStandardization? standardization;
     private readonly VaeScoring? vaeScoring;
     private readonly float[] vaeNoise;
-    private readonly DisposalGuard guard;
 
-    internal AutoencoderAnomalyModelParameters(AutoencoderNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
+    /// <summary>Takes ownership of <paramref name="network"/>.</summary>
+    internal AutoencoderAnomalyModelParameters(FittedNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring)
     {
+        ArgumentNullException.ThrowIfNull(network);
         if (standardization is not null && standardization.Means.Count != network.Description.InputSize)
             throw new ArgumentException($"The standardization has {standardization.Means.Count} features; the network reads {network.Description.InputSize}.", nameof(standardization));
         if ((vaeScoring is not null) != (network.Description.Bottleneck == BottleneckKind.Gaussian))
             throw new ArgumentException("Posterior sampling settings are needed exactly for a variational autoencoder.", nameof(vaeScoring));
-        this.network = network;
-        network.eval();
+        Fitted = network;
         this.standardization = standardization;
         this.vaeScoring = vaeScoring;
         vaeNoise = vaeScoring?.Noise(network.Description.LatentDimension) ?? [];
-        TrainingLoss = trainingLoss.ToArray();
-        ValidationLoss = validationLoss.ToArray();
-        SkippedTrainingRows = skippedTrainingRows;
-        guard = new DisposalGuard(nameof(AutoencoderAnomalyModelParameters), network.Dispose);
+    }
+
+    /// <summary>Takes ownership of <paramref name="network"/>, a trained module, with its training history.</summary>
+    internal AutoencoderAnomalyModelParameters(AutoencoderNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
+        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
+        : this(new FittedNetwork(network, nameof(AutoencoderAnomalyModelParameters), new TrainingHistory(trainingLoss, validationLoss, skippedTrainingRows)),
+            standardization, vaeScoring)
+    {
     }
 
     /// <summary>The variant the autoencoder was trained as.</summary>
-    public AutoencoderKind Kind => network.Description.Kind;
+    public AutoencoderKind Kind => Fitted.Description.Kind;
 
     /// <summary>Size of the feature vector.</summary>
-    public int InputSize => network.Description.InputSize;
+    public int InputSize => Fitted.Description.InputSize;
 
     /// <summary>The fitted network's architecture.</summary>
-    public NetworkDescription Network => network.Description;
+    public NetworkDescription Architecture => Fitted.Description;
+
+    /// <summary>The fitted network's architecture: the former name of <see cref="Architecture"/>.</summary>
+    [Obsolete("Use Architecture.")]
+    public NetworkDescription Network => Architecture;
 
     /// <summary>Whether features are standardized with <see cref="FeatureMeans"/> and <see cref="FeatureScales"/> before the network sees them.</summary>
     public bool IsStandardized => standardization is not null;
@@ -75,36 +81,28 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     public int VaeScoringSamples => vaeScoring?.Samples ?? 0;
 
     /// <summary>Mean training loss of each epoch (in the standardized space when <see cref="IsStandardized"/>).</summary>
-    public IReadOnlyList<float> TrainingLoss { get; }
+    public IReadOnlyList<float> TrainingLoss => Fitted.History.TrainingLoss;
 
     /// <summary>Mean validation loss of each epoch; empty when no validation fraction was set.</summary>
-    public IReadOnlyList<float> ValidationLoss { get; }
+    public IReadOnlyList<float> ValidationLoss => Fitted.History.ValidationLoss;
 
     /// <summary>
     /// Training rows that the detector's training left out because they held NaN or infinity
     /// (<c>AutoencoderOptions.SkipRowsWithNonFiniteValues</c> of <c>AutoencoderAnomalyOptions.Autoencoder</c>; they count neither in the standardization nor in the threshold); 0 when none were. Null for a model loaded from a model
     /// file: the count is not saved.
     /// </summary>
-    public long? SkippedTrainingRows { get; }
+    public long? SkippedTrainingRows => Fitted.History.SkippedTrainingRows;
 
     PredictionKind IPredictor.PredictionKind => PredictionKind.AnomalyDetection;
 
+    /// <summary>The network, its guard and its history; shared with every prediction transformer over this model.</summary>
+    internal FittedNetwork Fitted { get; }
+
     /// <summary>Frees the network's native memory; waits for running batches. Scoring afterwards throws <see cref="ObjectDisposedException"/>.</summary>
-    public void Dispose() => guard.Dispose();
+    public void Dispose() => Fitted.Dispose();
 
-    internal void ThrowIfDisposed() => guard.ThrowIfDisposed();
-
-    /// <summary>Scores <paramref name="rows"/> raw feature rows laid out row-major in <paramref name="input"/>.</summary>
-    internal void Score(ReadOnlySpan<float> input, int rows, Span<float> scores)
-    {
-        using var lease = guard.Enter();
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        var x = empty(rows, InputSize);
-        TensorData.Write(x, input);
-        standardization?.ApplyInPlace(x);
-        TensorData.Read(ScoreBatch(x), scores);
-    }
+    /// <summary>Standardizes a [rows, features] batch of raw feature rows in place (nothing when not standardized).</summary>
+    internal void Standardize(Tensor x) => standardization?.ApplyInPlace(x);
 
     /// <summary>
     /// Scores the rows of a [rows, features] tensor that are already standardized (the training rows),
@@ -113,7 +111,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     internal float[] ScoreStandardized(Tensor values, int batchSize, Action? checkAlive = null)
     {
         var rows = checked((int)values.shape[0]);
-        using var lease = guard.Enter();
+        using var lease = Fitted.Enter();
         using var noGrad = no_grad();
         var scores = new float[rows];
         for (var start = 0; start < rows; start += batchSize)
@@ -127,74 +125,58 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         return scores;
     }
 
-    /// <summary>The score of each row of a [rows, features] batch in the network's input space.</summary>
-    private Tensor ScoreBatch(Tensor x)
+    /// <summary>The score of each row of a [rows, features] batch in the network's input space. Call under a lease.</summary>
+    internal Tensor ScoreBatch(Tensor x)
     {
+        var network = Fitted.Module;
         var encoderOutput = network.EncoderOutput(x);
         if (vaeScoring is null)
-            return network.Decode(network.Code(encoderOutput)).Minus(x).Squared().mean([1]);
+            return NetworkMath.RowMeanSquaredError(network.Decode(network.Code(encoderOutput)), x);
 
-        // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent]. The scalars are
-        // explicit and alive to the end: TorchSharp 0.107 leaves implicitly converted ones to the finalizer, which can
-        // free them during the native call that reads them.
-        using var half = 0.5.ToScalar();
-        using var one = 1.ToScalar();
-        using var minusHalf = (-0.5).ToScalar();
-        using var low = 1e-6.ToScalar();
-        using var high = (1 - 1e-6).ToScalar();
+        // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent].
         var rows = x.shape[0];
-        var latent = network.Description.LatentDimension;
+        var latent = Fitted.Description.LatentDimension;
         var mu = network.Mean(encoderOutput);
         var logVariance = network.LogVariance(encoderOutput);
         var eps = tensor(vaeNoise, [1, vaeScoring.Samples, latent]);
-        var z = mu.unsqueeze(1).Plus(logVariance.mul(half).exp().unsqueeze(1) * eps);
+        var z = NetworkMath.Reparameterise(mu.unsqueeze(1), logVariance.unsqueeze(1), eps);
         var decoded = network.Decode(z.reshape(rows * vaeScoring.Samples, latent)).reshape(rows, vaeScoring.Samples, InputSize);
         var target = x.unsqueeze(1).expand_as(decoded);
         if (vaeScoring.Score == VaeAnomalyScore.ExpectedReconstructionError)
-            return decoded.Minus(target).Squared().mean([1, 2]);
+            return NetworkMath.RowMeanSquaredError(decoded, target);
 
-        var negativeLogLikelihood = vaeScoring.BernoulliLikelihood
-            ? nn.functional.binary_cross_entropy(decoded.clamp(low, high), target, reduction: nn.Reduction.None)
-            : decoded.Minus(target).Squared();
-        var kl = logVariance.Plus(one).MinusInPlace(mu.Squared()).MinusInPlace(logVariance.exp()).mul_(minusHalf).sum(1);
-        return negativeLogLikelihood.sum(2).mean([1]).Plus(kl);
+        var negativeLogLikelihood = NetworkMath.NegativeLogLikelihood(decoded, target, vaeScoring.BernoulliLikelihood);
+        return negativeLogLikelihood.sum(2).mean([1]).Plus(NetworkMath.GaussianKL(mu, logVariance));
     }
 
     ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        guard.ThrowIfDisposed();
+        Fitted.ThrowIfDisposed();
         var feature = schema.Feature ?? throw new ArgumentException("The autoencoder anomaly detector needs a feature column.", nameof(schema));
         InputColumn.Check(schema.Schema, feature.Name, InputSize);
         TorchRuntime.EnsureLoaded();
         return new AnomalyBoundMapper(this, schema);
     }
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "AEANOMMP",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(AutoencoderAnomalyModelParameters).Assembly.GetName().Name);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters));
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
-        using var lease = guard.Enter();
+        ArgumentNullException.ThrowIfNull(ctx);
+        using var lease = Fitted.Enter();
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
         // *** Binary format ***
         // network description, bool: standardized, [feature means and scales (float[] each)],
         // bool: variational, [VAE scoring: int score, int samples, int seed, bool Bernoulli likelihood],
         // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
-        network.Description.Write(ctx.Writer);
+        Fitted.WriteDescription(ctx.Writer);
         ctx.Writer.Write(standardization is not null);
         standardization?.Write(ctx.Writer);
         ctx.Writer.Write(vaeScoring is not null);
         vaeScoring?.Write(ctx.Writer);
-        ModelFormat.WriteFloats(ctx.Writer, TrainingLoss);
-        ModelFormat.WriteFloats(ctx.Writer, ValidationLoss);
-        NetworkWeights.Write(ctx.Writer, network);
+        Fitted.WriteWeights(ctx.Writer, withHistory: true);
     }
 
     // Factory method for SignatureLoadModel.
@@ -206,9 +188,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         var vaeScoring = ctx.Reader.ReadBoolean() ? VaeScoring.Read(ctx.Reader) : null;
         if ((vaeScoring is not null) != (description.Bottleneck == BottleneckKind.Gaussian))
             throw new FormatException($"Model file holds {(vaeScoring is null ? "no" : "")} posterior sampling settings for a {description.Kind} autoencoder.");
-        var trainingLoss = ModelFormat.ReadFloats(ctx.Reader, "the training loss history");
-        var validationLoss = ModelFormat.ReadFloats(ctx.Reader, "the validation loss history");
-        var network = NetworkWeights.ReadNetwork(ctx.Reader, description);
-        return new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring, trainingLoss, validationLoss);
+        return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: true, nameof(AutoencoderAnomalyModelParameters))
+            .IntoLoaded(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring), "anomaly model");
     }
 }

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Anomaly;
-using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
 
@@ -12,7 +11,7 @@ using MLNetAutoencoders.Scoring;
 namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>
-/// A fitted autoencoder anomaly detector, with the surface of ML.NET's anomaly detectors. <see cref="Transform"/>
+/// A fitted autoencoder anomaly detector, with the surface of ML.NET's anomaly detectors. <see cref="AutoencoderTransformerBase.Transform"/>
 /// lazily adds <c>Score</c> (Single: the reconstruction error of the row, see
 /// <see cref="AutoencoderAnomalyModelParameters"/>; higher = more anomalous) and <c>PredictedLabel</c>
 /// (Boolean: <c>Score &gt; Threshold</c>), so <c>mlContext.AnomalyDetection.Evaluate</c> works on its output, and
@@ -24,11 +23,11 @@ namespace MLNetAutoencoders.Anomaly;
 /// <remarks>
 /// This is not ML.NET's <see cref="AnomalyPredictionTransformer{TModel}"/> because that class scores through
 /// ML.NET's per-row scorer: one network call per row, with no way for the model to see more than the current
-/// row. This transformer runs the network on batches of <see cref="ScoringBatchSize"/> rows inside the cursor,
+/// row. This transformer runs the network on batches of <see cref="AutoencoderTransformerBase.ScoringBatchSize"/> rows inside the cursor,
 /// several times faster (see the README). <see cref="ToAnomalyPredictionTransformer"/> returns the genuine
 /// ML.NET type over the same model parameters, for code that needs exactly that type.
 /// </remarks>
-public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePredictionTransformer<AutoencoderAnomalyModelParameters>, ICanSaveModel, IDisposable
+public sealed class AutoencoderAnomalyPredictionTransformer : AutoencoderTransformerBase, ISingleFeaturePredictionTransformer<AutoencoderAnomalyModelParameters>
 {
     internal const string LoaderSignature = "AutoencoderAnomalyPred";
     private const string ModelDirectory = "Model";
@@ -38,21 +37,18 @@ public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePred
 
     internal AutoencoderAnomalyPredictionTransformer(IHostEnvironment env, AutoencoderAnomalyModelParameters model, string featureColumnName,
         float threshold, float? contamination, int scoringBatchSize)
+        : base((model ?? throw new ArgumentNullException(nameof(model))).Fitted, scoringBatchSize)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrWhiteSpace(featureColumnName);
         if (float.IsNaN(threshold))
             throw new ArgumentOutOfRangeException(nameof(threshold), threshold, "The threshold must be a number.");
-        if (scoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(scoringBatchSize), scoringBatchSize, "The scoring batch size must be positive.");
         host = env.Register(nameof(AutoencoderAnomalyPredictionTransformer));
         Model = model;
         FeatureColumnName = featureColumnName;
         FeatureColumnType = new VectorDataViewType(NumberDataViewType.Single, model.InputSize);
         Threshold = threshold;
         Contamination = contamination;
-        ScoringBatchSize = scoringBatchSize;
         scorer = new AnomalyScorer(model, DefaultColumnNames.Score, DefaultColumnNames.PredictedLabel, threshold);
     }
 
@@ -74,37 +70,9 @@ public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePred
     /// </summary>
     public float? Contamination { get; }
 
-    /// <summary>Rows per network call when scoring through a cursor.</summary>
-    public int ScoringBatchSize { get; }
+    private protected override IBatchScorer Scorer => scorer;
 
-    /// <inheritdoc />
-    public bool IsRowToRowMapper => true;
-
-    /// <inheritdoc />
-    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        InputColumn.Check(inputSchema, FeatureColumnName, Model.InputSize);
-        return BatchedScoringDataView.BuildSchema(inputSchema, scorer.Outputs);
-    }
-
-    /// <summary>The single-row path (PredictionEngine): each row is scored alone.</summary>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
-    {
-        ArgumentNullException.ThrowIfNull(inputSchema);
-        Model.ThrowIfDisposed();
-        TorchRuntime.EnsureLoaded();
-        return new ScoringRowMapper(inputSchema, FeatureColumnName, scorer);
-    }
-
-    /// <summary>Lazily adds <c>Score</c> and <c>PredictedLabel</c>, running the network on batches of <see cref="ScoringBatchSize"/> rows.</summary>
-    public IDataView Transform(IDataView input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        Model.ThrowIfDisposed();
-        TorchRuntime.EnsureLoaded();
-        return new BatchedScoringDataView(input, FeatureColumnName, scorer, ScoringBatchSize);
-    }
+    private protected override string InputColumnName => FeatureColumnName;
 
     /// <summary>
     /// The same detector with another threshold; <c>mlContext.AnomalyDetection.ChangeModelThreshold</c> calls this.
@@ -120,28 +88,18 @@ public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePred
     /// </summary>
     public AnomalyPredictionTransformer<AutoencoderAnomalyModelParameters> ToAnomalyPredictionTransformer()
     {
-        Model.ThrowIfDisposed();
+        Fitted.ThrowIfDisposed();
         var builder = new DataViewSchema.Builder();
         builder.AddColumn(FeatureColumnName, FeatureColumnType);
         return new AnomalyPredictionTransformer<AutoencoderAnomalyModelParameters>(host, Model, builder.ToSchema(), FeatureColumnName, Threshold);
     }
 
-    /// <summary>Frees the model's native memory (also for transformers sharing it); waits for running batches.</summary>
-    public void Dispose() => Model.Dispose();
+    private protected override VersionInfo Version => GetVersionInfo();
 
-    private static VersionInfo GetVersionInfo() => new(
-        modelSignature: "AEANOMPT",
-        verWrittenCur: 0x00010001,
-        verReadableCur: 0x00010001,
-        verWeCanReadBack: 0x00010001,
-        loaderSignature: LoaderSignature,
-        loaderAssemblyName: typeof(AutoencoderAnomalyPredictionTransformer).Assembly.GetName().Name);
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMPT", LoaderSignature, typeof(AutoencoderAnomalyPredictionTransformer));
 
-    void ICanSaveModel.Save(ModelSaveContext ctx)
+    private protected override void SaveModel(ModelSaveContext ctx)
     {
-        Model.ThrowIfDisposed();
-        ctx.CheckAtModel();
-        ctx.SetVersionInfo(GetVersionInfo());
         // *** Binary format ***
         // model parameters (sub-model "Model"), string: feature column, float: threshold,
         // float: contamination (NaN when none), int: scoring batch size
@@ -157,7 +115,7 @@ public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePred
     {
         ctx.CheckAtModel(GetVersionInfo());
         ctx.LoadModel<AutoencoderAnomalyModelParameters, SignatureLoadModel>(env, out var model, ModelDirectory);
-        try
+        return model.Fitted.Into(_ =>
         {
             var featureColumn = ctx.LoadNonEmptyString();
             var threshold = ctx.Reader.ReadSingle();
@@ -166,14 +124,9 @@ public sealed class AutoencoderAnomalyPredictionTransformer : ISingleFeaturePred
             var contamination = ctx.Reader.ReadSingle();
             if (!float.IsNaN(contamination) && !(contamination > 0 && contamination <= 0.5f))
                 throw new FormatException($"Model file holds contamination {contamination}; expected a rate in (0, 0.5].");
-            var batchSize = ModelFormat.ReadInt(ctx.Reader, "the scoring batch size", 1, 1 << 20);
+            var batchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
             return new AutoencoderAnomalyPredictionTransformer(env, model, featureColumn, threshold,
                 float.IsNaN(contamination) ? null : contamination, batchSize);
-        }
-        catch
-        {
-            model.Dispose();
-            throw;
-        }
+        });
     }
 }

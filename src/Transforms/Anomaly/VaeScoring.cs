@@ -1,4 +1,5 @@
 using MLNetAutoencoders.Persistence;
+using MLNetAutoencoders.Sampling;
 
 namespace MLNetAutoencoders.Anomaly;
 
@@ -19,16 +20,8 @@ internal sealed record VaeScoring(VaeAnomalyScore Score, int Samples, int Seed, 
     /// </summary>
     public float[] Noise(int latentDimension)
     {
-        var random = new Random(Seed);
         var noise = new float[Samples * latentDimension];
-        for (var i = 0; i < noise.Length; i += 2)
-        {
-            var radius = Math.Sqrt(-2.0 * Math.Log(1.0 - random.NextDouble()));
-            var (sin, cos) = Math.SinCos(2.0 * Math.PI * random.NextDouble());
-            noise[i] = (float)(radius * cos);
-            if (i + 1 < noise.Length)
-                noise[i + 1] = (float)(radius * sin);
-        }
+        GaussianNoise.Fill(noise, 1f, new SeededUniforms(new Random(Seed)));
         return noise;
     }
 

@@ -1,10 +1,30 @@
+using Microsoft.ML;
+
 namespace MLNetAutoencoders.Persistence;
 
-/// <summary>Bounded readers for the parts of our model entries that are not network weights.</summary>
+/// <summary>Bounded readers for the parts of our model entries that are not network weights, and their version stamp.</summary>
 internal static class ModelFormat
 {
     /// <summary>Largest per-epoch history accepted from a model file.</summary>
     public const int MaxHistoryLength = 1_000_000;
+
+    /// <summary>Largest scoring batch size accepted from a model file.</summary>
+    public const int MaxScoringBatchSize = 1 << 20;
+
+    /// <summary>The version every entry of ours writes and reads since v0.1.0 (format 1.1).</summary>
+    private const uint Version = 0x00010001;
+
+    /// <summary>The version stamp of one of our model entries: <paramref name="modelSignature"/> (8 characters) and the loader of <paramref name="owner"/>.</summary>
+    public static VersionInfo VersionOf(string modelSignature, string loaderSignature, Type owner) => new(
+        modelSignature: modelSignature,
+        verWrittenCur: Version,
+        verReadableCur: Version,
+        verWeCanReadBack: Version,
+        loaderSignature: loaderSignature,
+        loaderAssemblyName: owner.Assembly.GetName().Name);
+
+    /// <summary>Reads a scoring batch size, in [1, <see cref="MaxScoringBatchSize"/>].</summary>
+    public static int ReadScoringBatchSize(BinaryReader reader) => ReadInt(reader, "the scoring batch size", 1, MaxScoringBatchSize);
 
     public static void WriteFloats(BinaryWriter writer, IReadOnlyList<float> values)
     {

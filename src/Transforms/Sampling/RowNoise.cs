@@ -13,10 +13,10 @@ internal enum NoiseStream
 /// Counter-based noise for one row: value i of a stream is a pure function of (seed, row position, stream, i),
 /// so a row's noise never depends on the batch it is scored in, on cursor order or on threads. Each
 /// (seed, stream, position) keys its own SplitMix64 sequence (Steele, Lea &amp; Flood 2014), read by counter;
-/// normals come from Box-Muller on pairs of 32-bit uniforms. Computed on the managed side: a torch generator
+/// normals come from <see cref="GaussianNoise"/> (Box-Muller) on pairs of 32-bit uniforms. Computed on the managed side: a torch generator
 /// per row would cost more than the decoder.
 /// </summary>
-internal readonly struct RowNoise
+internal readonly struct RowNoise : IUniformPairs
 {
     private const ulong Golden = 0x9E3779B97F4A7C15;
     private const double TwoToMinus32 = 1.0 / 4294967296.0;
@@ -29,19 +29,13 @@ internal readonly struct RowNoise
     }
 
     /// <summary>Fills <paramref name="destination"/> with independent N(0, <paramref name="scale"/>²) values.</summary>
-    public void FillNormal(Span<float> destination, float scale)
+    public void FillNormal(Span<float> destination, float scale) => GaussianNoise.Fill(destination, scale, this);
+
+    /// <summary>Pair <paramref name="index"/> of 32-bit uniforms from one 64-bit value: u1 in (0, 1], u2 in [0, 1).</summary>
+    public (double U1, double U2) Pair(int index)
     {
-        for (var i = 0; i < destination.Length; i += 2)
-        {
-            var bits = Next((ulong)(i >> 1));
-            var u1 = ((bits >> 32) + 1.0) * TwoToMinus32; // (0, 1]: the logarithm stays finite
-            var u2 = (bits & 0xFFFFFFFF) * TwoToMinus32;
-            var radius = Math.Sqrt(-2.0 * Math.Log(u1)) * scale;
-            var (sin, cos) = Math.SinCos(2.0 * Math.PI * u2);
-            destination[i] = (float)(radius * cos);
-            if (i + 1 < destination.Length)
-                destination[i + 1] = (float)(radius * sin);
-        }
+        var bits = Next((ulong)index);
+        return (((bits >> 32) + 1.0) * TwoToMinus32, (bits & 0xFFFFFFFF) * TwoToMinus32);
     }
 
     /// <summary>Value <paramref name="index"/> of the stream as a uniform in [0, 1).</summary>

@@ -79,7 +79,7 @@ public sealed class PersistenceTests : IDisposable
         Assert.Equal(model.Columns, loaded.Columns);
         Assert.Equal(model.TrainingLoss, loaded.TrainingLoss);
         Assert.Equal(model.ValidationLoss, loaded.ValidationLoss);
-        Assert.Equal(model.Network.ScoringTopK, loaded.Network.ScoringTopK);
+        Assert.Equal(model.Architecture.ScoringTopK, loaded.Architecture.ScoringTopK);
         foreach (var column in new[] { "Embedding", "Reconstruction" })
             Assert.Equal(model.Transform(data).VectorColumn(column), loaded.Transform(data).VectorColumn(column));
         Assert.Equal(model.Transform(data).ScalarColumn("ReconstructionError"), loaded.Transform(data).ScalarColumn("ReconstructionError"));

@@ -116,7 +116,7 @@ public class ModelFileFuzzTests(ITestOutputHelper output)
         {
             var model = Ml.Transforms.Autoencoder(Tiny(AutoencoderKind.KSparse)).Fit(Data);
             using (no_grad())
-                foreach (var parameter in model.Model.parameters())
+                foreach (var parameter in model.Module.parameters())
                     parameter.mul_(Huge);
             return model;
         }, expected);

@@ -51,7 +51,7 @@ public sealed class SamplerEstimatorTests
 
         Assert.Equal(VaeSamplingMode.Prior, first.Settings.Mode);
         Assert.Equal("Features", first.Settings.InputColumnName);
-        Assert.Equal(AutoencoderKind.Variational, first.Network.Kind);
+        Assert.Equal(AutoencoderKind.Variational, first.Architecture.Kind);
         Assert.Equal(first.Settings.Seed, second.Settings.Seed);
         Assert.Equal(first.Generate(3).VectorColumn("Sample"), second.Generate(3).VectorColumn("Sample"));
     }

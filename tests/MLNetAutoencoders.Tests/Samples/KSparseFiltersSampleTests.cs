@@ -35,7 +35,7 @@ public sealed class KSparseFiltersSampleTests : IDisposable
             using var model = run.TrainAgain((ml, train) => ml.Transforms.Autoencoder(KSparseFiltersSample.Options(set.K, 1, TextWriter.Null)).Fit(train));
             var latent = KSparseFiltersSample.LatentDimension;
             using var codes = cat([zeros(1, latent), eye(latent)]);
-            using var decoded = model.Model.Decode(codes);
+            using var decoded = model.Module.Decode(codes);
             var outputs = decoded.data<float>().ToArray();
             float[] Filter(int unit) => Enumerable.Range(0, 784).Select(i => outputs[784 * (unit + 1) + i] - outputs[i]).ToArray();
 

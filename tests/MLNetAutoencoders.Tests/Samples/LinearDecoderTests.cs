@@ -31,7 +31,7 @@ public class LinearDecoderTests
 
         // The network's own decoder: b = decode(0) and column j = decode(e_j) - b.
         using var codes = cat([zeros(1, 6), eye(6)]);
-        using var decoded = model.Model.Decode(codes);
+        using var decoded = model.Module.Decode(codes);
         var expected = decoded.data<float>().ToArray();
         var bias = expected[..16];
         Assert.Equal(bias, decoder.Bias, (a, b) => Math.Abs(a - b) < 1e-4);

@@ -127,7 +127,7 @@ public sealed class VaeGenerationSampleTests : IDisposable
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var rows = codes.Length / latent;
-        var decoded = vae.Model.Decode(tensor(codes, new long[] { rows, latent })).data<float>().ToArray();
+        var decoded = vae.Module.Decode(tensor(codes, new long[] { rows, latent })).data<float>().ToArray();
         return Enumerable.Range(0, rows).Select(r => decoded[(784 * r)..(784 * (r + 1))]).ToArray();
     }
 

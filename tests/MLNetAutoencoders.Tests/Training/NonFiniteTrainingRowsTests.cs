@@ -85,7 +85,7 @@ public class NonFiniteTrainingRowsTests
 
         Assert.Equal(5, skipped.SkippedTrainingRows);
         Assert.Equal(0, reference.SkippedTrainingRows);
-        Assert.Equal(Weights(reference.Model), Weights(skipped.Model));
+        Assert.Equal(Weights(reference.Module), Weights(skipped.Module));
         Assert.Equal(reference.TrainingLoss, skipped.TrainingLoss);
         var probe = ml.ToDataView(clean);
         Assert.Equal(reference.Transform(probe).VectorColumn("Embedding"), skipped.Transform(probe).VectorColumn("Embedding"));

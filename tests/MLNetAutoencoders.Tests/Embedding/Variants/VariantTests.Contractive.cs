@@ -18,8 +18,8 @@ public partial class VariantTests
         using var contractiveModel = Fit(contractive);
         using var plainModel = Fit(Options(AutoencoderKind.Undercomplete, latent: 8));
 
-        var contracted = NormalToTangentSensitivity(contractiveModel.Model);
-        var plain = NormalToTangentSensitivity(plainModel.Model);
+        var contracted = NormalToTangentSensitivity(contractiveModel.Module);
+        var plain = NormalToTangentSensitivity(plainModel.Module);
         var contractiveError = ReconstructionError(contractiveModel, Test);
         var plainError = ReconstructionError(plainModel, Test);
         Report($"normal/tangent sensitivity {contracted} vs {plain}; ||J||²/code variance {JacobianToCodeVariance(contractiveModel)} vs {JacobianToCodeVariance(plainModel)}; MSE {contractiveError} vs {plainError}");
@@ -53,7 +53,7 @@ public partial class VariantTests
     /// <summary>Mean ||J||²_F over the total variance of the code on the test rows: scale-free too, but reported, not asserted (at a weight that keeps reconstruction within 1.5x it drops by only a fifth).</summary>
     private static double JacobianToCodeVariance(AutoencoderEmbeddingTransformer model)
     {
-        var jacobianNorm = Jacobians(model.Model, Test).Average(j => j.Sum(r => r.Sum(v => (double)v * v)));
+        var jacobianNorm = Jacobians(model.Module, Test).Average(j => j.Sum(r => r.Sum(v => (double)v * v)));
         var codes = Score(model, Test, "Embedding");
         var variance = Enumerable.Range(0, codes[0].Length).Sum(u => Variance(codes.Select(c => c[u])));
         return jacobianNorm / variance;

@@ -19,7 +19,7 @@ public partial class VariantTests
 
         var codes = Score(model, Test, "Embedding");
         Assert.All(codes, code => Assert.Equal(expectedNonZeros, code.Count(v => v != 0)));
-        Assert.Equal(expectedNonZeros, model.Network.ScoringTopK);
+        Assert.Equal(expectedNonZeros, model.Architecture.ScoringTopK);
     }
 
     // Training through the top-k bottleneck (Makhzani & Frey 2013) makes the k kept units carry the input. The
@@ -39,7 +39,7 @@ public partial class VariantTests
         using (var scope = NewDisposeScope())
         using (no_grad())
         {
-            var network = dense.Model;
+            var network = dense.Module;
             cut = AsRows(network.Decode(AutoencoderNetwork.KeepTopK(network.EncoderOutput(AsTensor(Test)), k)));
         }
         var cutError = Infrastructure.SyntheticData.MeanSquaredError(cut, Test);

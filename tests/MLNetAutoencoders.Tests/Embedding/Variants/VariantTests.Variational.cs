@@ -37,7 +37,7 @@ public partial class VariantTests
         using var model = Fit(Options(AutoencoderKind.Variational, latent: 2));
 
         var embedding = Score(model, Test, "Embedding");
-        var posterior = PosteriorOf(model.Model, Test);
+        var posterior = PosteriorOf(model.Module, Test);
         for (var i = 0; i < Test.Length; i++)
             for (var j = 0; j < 2; j++)
                 Assert.Equal(posterior.Mean[i][j], embedding[i][j], 1e-5);
@@ -57,8 +57,8 @@ public partial class VariantTests
         using var elboModel = Fit(elbo);
         using var noKLModel = Fit(noKL);
 
-        var withTerm = PosteriorOf(elboModel.Model, Test);
-        var withoutTerm = PosteriorOf(noKLModel.Model, Test);
+        var withTerm = PosteriorOf(elboModel.Module, Test);
+        var withoutTerm = PosteriorOf(noKLModel.Module, Test);
         Report($"KL beta=1 {withTerm.KL} vs beta=0 {withoutTerm.KL}");
         Report($"beta=1: E[mu] {string.Join(", ", withTerm.MeanOfMu)}; Var(mu)+E[s²] {string.Join(", ", withTerm.AggregateVariance)}");
         Report($"beta=0: E[mu] {string.Join(", ", withoutTerm.MeanOfMu)}; Var(mu)+E[s²] {string.Join(", ", withoutTerm.AggregateVariance)}");
@@ -75,7 +75,7 @@ public partial class VariantTests
     {
         using var model = Fit(Options(AutoencoderKind.Variational, latent: 2));
 
-        var posterior = PosteriorOf(model.Model, Test);
+        var posterior = PosteriorOf(model.Module, Test);
         float[][] sampled;
         using (var scope = NewDisposeScope())
         using (no_grad())
@@ -83,7 +83,7 @@ public partial class VariantTests
         {
             var mean = AsTensor(posterior.Mean);
             var z = mean + randn(mean.shape, generator: generator) * AsTensor(posterior.Sigma2).sqrt();
-            sampled = AsRows(model.Model.Decode(z));
+            sampled = AsRows(model.Module.Decode(z));
         }
         var sampleError = SyntheticData.MeanSquaredError(sampled, Test);
         var meanError = ReconstructionError(model, Test);

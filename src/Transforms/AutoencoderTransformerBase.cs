@@ -1,0 +1,93 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Scoring;
+
+namespace MLNetAutoencoders;
+
+/// <summary>
+/// What the fitted transformers of this library share: a fitted network (owned, or shared with the detector's model
+/// parameters), the batch size of cursor scoring, ML.NET's transformer surface over one <c>IBatchScorer</c> — a lazy
+/// batched view for <see cref="Transform"/>, a single-row mapper for the PredictionEngine — and saving into ML.NET
+/// model zips. Each transformer adds only its own columns, entry header and properties. Not meant to be derived
+/// from outside this library (as ML.NET's <c>RowToRowTransformerBase</c>).
+/// </summary>
+public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
+{
+    private protected AutoencoderTransformerBase(FittedNetwork network, int scoringBatchSize)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        if (scoringBatchSize < 1)
+            throw new ArgumentOutOfRangeException(nameof(scoringBatchSize), scoringBatchSize, "The scoring batch size must be positive.");
+        Fitted = network;
+        ScoringBatchSize = scoringBatchSize;
+    }
+
+    /// <summary>Rows per network call when scoring through a cursor.</summary>
+    public int ScoringBatchSize { get; }
+
+    /// <inheritdoc />
+    public bool IsRowToRowMapper => true;
+
+    private protected FittedNetwork Fitted { get; }
+
+    /// <summary>The scorer of <see cref="Transform"/> and the single-row path.</summary>
+    private protected abstract IBatchScorer Scorer { get; }
+
+    /// <summary>The column the scorer reads (recorded but not read by a scorer of input size 0).</summary>
+    private protected abstract string InputColumnName { get; }
+
+    /// <summary>The entry's version stamp.</summary>
+    private protected abstract VersionInfo Version { get; }
+
+    /// <summary>Checks that <paramref name="inputSchema"/> holds what the scorer reads; by default a vector of Single of its input size.</summary>
+    private protected virtual void CheckInput(DataViewSchema inputSchema)
+    {
+        if (Scorer.InputSize > 0)
+            InputColumn.Check(inputSchema, InputColumnName, Scorer.InputSize);
+    }
+
+    /// <inheritdoc />
+    public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        CheckInput(inputSchema);
+        return BatchedScoringDataView.BuildSchema(inputSchema, Scorer.Outputs);
+    }
+
+    /// <summary>The single-row path (PredictionEngine): each row is scored alone, when one of its outputs is first read.</summary>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        Fitted.ThrowIfDisposed();
+        CheckInput(inputSchema);
+        TorchRuntime.EnsureLoaded();
+        return new ScoringRowMapper(inputSchema, InputColumnName, Scorer);
+    }
+
+    /// <summary>Lazily adds the output columns, running the network on batches of <see cref="ScoringBatchSize"/> rows.</summary>
+    public IDataView Transform(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        Fitted.ThrowIfDisposed();
+        CheckInput(input.Schema);
+        TorchRuntime.EnsureLoaded();
+        return new BatchedScoringDataView(input, InputColumnName, Scorer, ScoringBatchSize);
+    }
+
+    /// <summary>Frees the network's native memory once running batches end. The transformer cannot be used afterwards.</summary>
+    public void Dispose() => Fitted.Dispose();
+
+    void ICanSaveModel.Save(ModelSaveContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        using var lease = Fitted.Enter();
+        ctx.CheckAtModel();
+        ctx.SetVersionInfo(Version);
+        SaveModel(ctx);
+    }
+
+    /// <summary>Writes the entry after its version stamp (its binary format is documented where it is implemented).</summary>
+    private protected abstract void SaveModel(ModelSaveContext ctx);
+}
