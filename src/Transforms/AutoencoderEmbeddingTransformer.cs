@@ -90,9 +90,7 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
         // columns (AutoencoderColumns.Write), int: scoring batch size, network description,
         // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
         Columns.Write(ctx);
-        ctx.Writer.Write(ScoringBatchSize);
-        Fitted.WriteDescription(ctx.Writer);
-        Fitted.WriteWeights(ctx.Writer, withHistory: true);
+        SaveNetwork(ctx, withHistory: true);
     }
 
     // Factory method for SignatureLoadModel.
@@ -100,9 +98,7 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
     {
         ctx.CheckAtModel(GetVersionInfo());
         var columns = AutoencoderColumns.Read(ctx);
-        var batchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
-        var description = NetworkDescription.Read(ctx.Reader);
-        return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: true, nameof(AutoencoderEmbeddingTransformer))
-            .IntoLoaded(network => new AutoencoderEmbeddingTransformer(network, columns, batchSize), "autoencoder embedding");
+        return LoadNetwork(ctx, withHistory: true, nameof(AutoencoderEmbeddingTransformer), "autoencoder embedding",
+            (network, scoringBatchSize) => new AutoencoderEmbeddingTransformer(network, columns, scoringBatchSize));
     }
 }

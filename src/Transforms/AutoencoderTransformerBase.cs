@@ -2,6 +2,7 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
 
 namespace MLNetAutoencoders;
@@ -90,4 +91,30 @@ public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
 
     /// <summary>Writes the entry after its version stamp (its binary format is documented where it is implemented).</summary>
     private protected abstract void SaveModel(ModelSaveContext ctx);
+
+    /// <summary>
+    /// Writes the network part of an entry that holds its own network, after the transformer's header:
+    /// int: scoring batch size, network description, [float[]: training loss, float[]: validation loss], weights.
+    /// </summary>
+    private protected void SaveNetwork(ModelSaveContext ctx, bool withHistory)
+    {
+        ctx.Writer.Write(ScoringBatchSize);
+        Fitted.WriteDescription(ctx.Writer);
+        Fitted.WriteWeights(ctx.Writer, withHistory);
+    }
+
+    /// <summary>
+    /// Reads what <see cref="SaveNetwork"/> wrote and builds the transformer with <paramref name="create"/>: every count
+    /// and size is checked before allocating (<paramref name="checkDescription"/> may reject the description too), and a
+    /// failure frees the network and surfaces as a <see cref="FormatException"/> naming <paramref name="what"/>.
+    /// </summary>
+    private protected static T LoadNetwork<T>(ModelLoadContext ctx, bool withHistory, string ownerName, string what,
+        Func<FittedNetwork, int, T> create, Action<NetworkDescription>? checkDescription = null)
+    {
+        var scoringBatchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
+        var description = NetworkDescription.Read(ctx.Reader);
+        checkDescription?.Invoke(description);
+        return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory, ownerName)
+            .IntoLoaded(network => create(network, scoringBatchSize), what);
+    }
 }

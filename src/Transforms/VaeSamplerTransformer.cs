@@ -194,9 +194,7 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
         // *** Binary format ***
         // settings (VaeSamplerSettings.Write), int: scoring batch size, network description, weights (NetworkWeights)
         Settings.Write(ctx);
-        ctx.Writer.Write(ScoringBatchSize);
-        Fitted.WriteDescription(ctx.Writer);
-        Fitted.WriteWeights(ctx.Writer, withHistory: false);
+        SaveNetwork(ctx, withHistory: false);
     }
 
     // Factory method for SignatureLoadModel.
@@ -204,11 +202,12 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
     {
         ctx.CheckAtModel(GetVersionInfo());
         var settings = VaeSamplerSettings.Read(ctx);
-        var batchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
-        var description = NetworkDescription.Read(ctx.Reader);
-        if (description.Kind != AutoencoderKind.Variational)
-            throw new FormatException($"Model file describes a {description.Kind} network; a VaeSampler holds a Variational one.");
-        return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: false, nameof(VaeSamplerTransformer))
-            .IntoLoaded(network => new VaeSamplerTransformer(network, settings, batchSize), "VaeSampler");
+        return LoadNetwork(ctx, withHistory: false, nameof(VaeSamplerTransformer), "VaeSampler",
+            (network, scoringBatchSize) => new VaeSamplerTransformer(network, settings, scoringBatchSize),
+            description =>
+            {
+                if (description.Kind != AutoencoderKind.Variational)
+                    throw new FormatException($"Model file describes a {description.Kind} network; a VaeSampler holds a Variational one.");
+            });
     }
 }

@@ -13,9 +13,20 @@ namespace MLNetAutoencoders.Native;
 /// </summary>
 internal static class TensorArithmetic
 {
-    private static readonly Scalar One = 1.ToScalar();
-    private static readonly Scalar MinusOne = (-1).ToScalar();
-    private static readonly Scalar Two = 2.ToScalar();
+    /// <summary>1, for the whole process.</summary>
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>-1, for the whole process.</summary>
+    public static readonly Scalar MinusOne = (-1).ToScalar();
+
+    /// <summary>2, for the whole process.</summary>
+    public static readonly Scalar Two = 2.ToScalar();
+
+    /// <summary>1/2, for the whole process.</summary>
+    public static readonly Scalar Half = 0.5.ToScalar();
+
+    /// <summary>-1/2, for the whole process.</summary>
+    public static readonly Scalar MinusHalf = (-0.5).ToScalar();
 
     /// <summary>a + b.</summary>
     public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);

@@ -7,15 +7,11 @@ namespace MLNetAutoencoders.Networks;
 /// <summary>
 /// The forward math that training, the loss terms and every scorer share, written once: the per-row reconstruction
 /// error, the reparameterised Gaussian sample, the Gaussian KL divergence to N(0, I), the probability interval of the
-/// cross-entropies and the element-wise negative log-likelihoods of the two VAE likelihoods. Its numbers are Scalars
-/// that live for the process (see <see cref="TensorArithmetic"/>).
+/// cross-entropies and the element-wise negative log-likelihoods of the two VAE likelihoods. Its numbers are the
+/// process-lived Scalars of <see cref="TensorArithmetic"/>.
 /// </summary>
 internal static class NetworkMath
 {
-    private static readonly Scalar Half = 0.5.ToScalar();
-    private static readonly Scalar MinusHalf = (-0.5).ToScalar();
-    private static readonly Scalar One = 1.ToScalar();
-
     /// <summary>Lower end of the interval probabilities are clamped to before a logarithm.</summary>
     public static readonly Scalar ProbabilityLow = 1e-6.ToScalar();
 
@@ -31,11 +27,11 @@ internal static class NetworkMath
 
     /// <summary>z = mu + exp(logvar / 2) * eps: a Gaussian sample that gradients flow through (Kingma &amp; Welling 2014).</summary>
     public static Tensor Reparameterise(Tensor mean, Tensor logVariance, Tensor standardNormal) =>
-        mean.Plus(logVariance.mul(Half).exp() * standardNormal);
+        mean.Plus(logVariance.mul(TensorArithmetic.Half).exp() * standardNormal);
 
     /// <summary>KL(N(mu, diag exp(logvar)) || N(0, I)) per row: -1/2 sum_j (1 + logvar_j - mu_j² - exp(logvar_j)).</summary>
     public static Tensor GaussianKL(Tensor mean, Tensor logVariance) =>
-        logVariance.Plus(One).MinusInPlace(mean.Squared()).MinusInPlace(logVariance.exp()).sum(1).mul_(MinusHalf);
+        logVariance.Plus(TensorArithmetic.One).MinusInPlace(mean.Squared()).MinusInPlace(logVariance.exp()).sum(1).mul_(TensorArithmetic.MinusHalf);
 
     /// <summary>Probabilities clamped to [1e-6, 1 - 1e-6], so the logarithms of a cross-entropy stay finite.</summary>
     public static Tensor ClampProbabilities(Tensor probabilities) => probabilities.clamp(ProbabilityLow, ProbabilityHigh);
