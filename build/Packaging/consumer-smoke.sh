@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # Consumer smoke test of the NuGet packages.
 #
-# Packs MLNetAutoencoders.Transforms and MLNetAutoencoders.Estimators (Release) into a temporary local feed,
-# then builds and runs, in a temporary folder under /tmp (outside the repository, so none of its
-# Directory.Build.* / Directory.Packages.props apply), a console application that references
-# MLNetAutoencoders.Estimators 0.1.0 only. The application trains a tiny autoencoder, prints its embeddings,
-# saves the model, loads it back in the same process and again in a fresh process, and checks that the
-# loaded model reproduces the embeddings. On a system whose libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) it
-# also checks that the package's buildTransitive native fix patched the output folder's libLibTorchSharp.so.
+# Packs MLNetAutoencoders.Transforms and MLNetAutoencoders.Estimators (Release) into a temporary local feed
+# and checks the packed .nuspec files (Microsoft.ML >= 5.0.1: the repository builds against 6.0.0, see
+# Directory.Packages.props). Then, once per Microsoft.ML version given (default: 5.0.1 and 6.0.0), builds and
+# runs, in a temporary folder under /tmp (outside the repository, so none of its Directory.Build.* /
+# Directory.Packages.props apply), a console application that references MLNetAutoencoders.Estimators 0.1.0
+# and that exact Microsoft.ML version. The application prints the Microsoft.ML version it loaded (checked),
+# trains a tiny autoencoder, prints its embeddings, saves the model, loads it back in the same process and
+# again in a fresh process, and checks that the loaded model reproduces the embeddings. On a system whose
+# libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) it also checks that the package's buildTransitive native fix
+# patched the output folder's libLibTorchSharp.so. One consumer folder (~500 MB of libtorch) at a time: each
+# is removed before the next is built.
 #
-# Usage: bash build/Packaging/consumer-smoke.sh        (from anywhere; needs the .NET SDK on PATH)
-# Env:   SMOKE_KEEP=1 keeps the temporary folders (each consumer output holds ~500 MB of libtorch).
+# Usage: bash build/Packaging/consumer-smoke.sh [MICROSOFT_ML_VERSION...]   (default: 5.0.1 6.0.0)
+#        (from anywhere; needs the .NET SDK on PATH)
+# Env:   SMOKE_KEEP=1 keeps the temporary folders (then every consumer output stays: ~500 MB each).
 #
 # Changes nothing tracked in the repository (pack builds into the projects' usual, ignored bin/ and obj/).
 # Removes any cached copy of OUR packages (mlnetautoencoders.*) from the NuGet packages folder before
@@ -19,6 +24,9 @@ set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 VERSION="0.1.0"
+# The lower bound our packages declare (Directory.Packages.props) and the versions the consumers run on.
+MLNET_MINIMUM="5.0.1"
+if [ "$#" -gt 0 ]; then MLNET_VERSIONS=("$@"); else MLNET_VERSIONS=("$MLNET_MINIMUM" "6.0.0"); fi
 PACKAGES_DIR="${NUGET_PACKAGES:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.nuget/packages}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -49,11 +57,11 @@ cleanup() {
 trap cleanup EXIT
 
 FEED="$WORK/feed"
-APP="$WORK/consumer"
-mkdir -p "$FEED" "$APP"
+mkdir -p "$FEED"
 
-# The consumer must see none of the repository's MSBuild files: /tmp is outside it, but check every parent.
-dir="$APP"
+# The consumers (under $WORK) must see none of the repository's MSBuild files: /tmp is outside it, but check
+# every parent.
+dir="$WORK/consumer"
 while [ "$dir" != "/" ]; do
   dir="$(dirname "$dir")"
   for f in Directory.Build.props Directory.Build.targets Directory.Packages.props global.json; do
@@ -85,7 +93,10 @@ for entry in buildTransitive/MLNetAutoencoders.Transforms.targets buildTransitiv
   grep -qxF "$entry" <<<"$transforms_listing" || fail "MLNetAutoencoders.Transforms.$VERSION.nupkg lacks $entry"
 done
 transforms_nuspec="$(unzip -p "$FEED/MLNetAutoencoders.Transforms.$VERSION.nupkg" MLNetAutoencoders.Transforms.nuspec)"
-grep -q '<dependency id="Microsoft.ML" version="5.0.1"' <<<"$transforms_nuspec" || fail "Transforms nuspec: no Microsoft.ML 5.0.1 dependency"
+# version="5.0.1" in a .nuspec means [5.0.1, ): the packages must not ask for the 6.0.0 the repository builds with.
+grep -q "<dependency id=\"Microsoft.ML\" version=\"$MLNET_MINIMUM\"" <<<"$transforms_nuspec" \
+  || fail "Transforms nuspec: the Microsoft.ML dependency is not >= $MLNET_MINIMUM: $(grep -o '<dependency id="Microsoft.ML"[^>]*>' <<<"$transforms_nuspec")"
+say "Transforms nuspec: $(grep -o '<dependency id="Microsoft.ML" version="[^"]*"' <<<"$transforms_nuspec") (a lower bound)"
 grep -q '<dependency id="TorchSharp-cpu" version="0.107.0"' <<<"$transforms_nuspec" || fail "Transforms nuspec: no TorchSharp-cpu 0.107.0 dependency"
 estimators_nuspec="$(unzip -p "$FEED/MLNetAutoencoders.Estimators.$VERSION.nupkg" MLNetAutoencoders.Estimators.nuspec)"
 grep -q "<dependency id=\"MLNetAutoencoders.Transforms\" version=\"$VERSION\"" <<<"$estimators_nuspec" || fail "Estimators nuspec: no MLNetAutoencoders.Transforms dependency"
@@ -96,7 +107,8 @@ forget_our_packages
 RID="$(dotnet --info | awk '/^ *RID:/ { print $2; exit }')"
 [ -n "$RID" ] || RID=linux-x64
 
-cat >"$APP/NuGet.config" <<EOF
+# In $WORK, so NuGet finds it from every consumer folder below.
+cat >"$WORK/NuGet.config" <<EOF
 <?xml version="1.0" encoding="utf-8"?>
 <configuration>
   <!-- The local feed first; the machine's default sources (nuget.org) stay in effect. -->
@@ -106,7 +118,14 @@ cat >"$APP/NuGet.config" <<EOF
 </configuration>
 EOF
 
-cat >"$APP/Consumer.csproj" <<EOF
+# smoke_consumer MICROSOFT_ML_VERSION: builds and runs the consumer against that Microsoft.ML version, then
+# removes its folder (unless SMOKE_KEEP=1).
+smoke_consumer() {
+  local MLNET=$1 START=$SECONDS
+  local APP="$WORK/consumer-$MLNET" OUT warnings restored libstdcxx
+  mkdir -p "$APP"
+  say "=== consumer on Microsoft.ML $MLNET ==="
+  cat >"$APP/Consumer.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
     <OutputType>Exe</OutputType>
@@ -118,11 +137,13 @@ cat >"$APP/Consumer.csproj" <<EOF
   </PropertyGroup>
   <ItemGroup>
     <PackageReference Include="MLNetAutoencoders.Estimators" Version="$VERSION" />
+    <!-- Explicit, so the consumer runs on this version rather than on the lowest our packages allow. -->
+    <PackageReference Include="Microsoft.ML" Version="$MLNET" />
   </ItemGroup>
 </Project>
 EOF
 
-cat >"$APP/Program.cs" <<'EOF'
+  cat >"$APP/Program.cs" <<'EOF'
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -135,6 +156,12 @@ var mode = args[0];
 var folder = args[1];
 var modelPath = Path.Combine(folder, "autoencoder.zip");
 var embeddingsPath = Path.Combine(folder, "embeddings.txt");
+
+// The Microsoft.ML the process loaded (Microsoft.ML.Data, where MLContext lives), e.g. "6.0.0+<commit>".
+var mlnet = typeof(MLContext).Assembly
+    .GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+    .Cast<System.Reflection.AssemblyInformationalVersionAttribute>().Single().InformationalVersion;
+Console.WriteLine("Microsoft.ML loaded: " + mlnet.Split('+')[0]);
 
 var ml = new MLContext(seed: 1);
 var rows = Enumerable.Range(0, 24)
@@ -207,46 +234,58 @@ sealed class Row
 }
 EOF
 
-say "building the consumer ($RID) in $APP"
-# -v:n so the native fix's "Patched" message is in the log.
-if ! dotnet build "$APP/Consumer.csproj" -c Release -nologo -v:n >"$WORK/build.log" 2>&1; then
-  grep -E 'error|warning' "$WORK/build.log" | sort -u | tail -40 >&2 || true
-  fail "consumer build failed (log: $WORK/build.log, kept only with SMOKE_KEEP=1)"
-fi
-warnings="$(grep -E ' warning [A-Z]+[0-9]+' "$WORK/build.log" | sed -E 's/^ *([0-9]+>)?//' | sort -u || true)"
-grep -v 'warning NU1603' <<<"$warnings" | sed '/^$/d; s/^/[consumer-smoke]   build: /' || true
-say "consumer build succeeded ($(grep -c 'warning NU1603' <<<"$warnings" || true) distinct NU1603 restore warnings)"
+  say "building the consumer ($RID, Microsoft.ML $MLNET) in $APP"
+  # -v:n so the native fix's "Patched" message is in the log.
+  if ! dotnet build "$APP/Consumer.csproj" -c Release -nologo -v:n >"$APP/build.log" 2>&1; then
+    grep -E 'error|warning' "$APP/build.log" | sort -u | tail -40 >&2 || true
+    fail "consumer build on Microsoft.ML $MLNET failed (log: $APP/build.log, kept only with SMOKE_KEEP=1)"
+  fi
+  warnings="$(grep -E ' warning [A-Z]+[0-9]+' "$APP/build.log" | sed -E 's/^ *([0-9]+>)?//' | sort -u || true)"
+  grep -v 'warning NU1603' <<<"$warnings" | sed '/^$/d; s/^/[consumer-smoke]   build: /' || true
+  say "consumer build succeeded ($(grep -c 'warning NU1603' <<<"$warnings" || true) distinct NU1603 restore warnings)"
 
-OUT="$APP/bin/Release/net10.0/$RID"
-[ -f "$OUT/Consumer.dll" ] || fail "no $OUT/Consumer.dll"
-[ -f "$OUT/libLibTorchSharp.so" ] || fail "no libLibTorchSharp.so in $OUT (native assets not copied for $RID)"
-restored="$(find "$PACKAGES_DIR/mlnetautoencoders.estimators" "$PACKAGES_DIR/mlnetautoencoders.transforms" -maxdepth 1 -mindepth 1 -printf '%f ' 2>/dev/null || true)"
-say "restored our packages from the local feed: versions $restored"
+  OUT="$APP/bin/Release/net10.0/$RID"
+  [ -f "$OUT/Consumer.dll" ] || fail "no $OUT/Consumer.dll"
+  [ -f "$OUT/libLibTorchSharp.so" ] || fail "no libLibTorchSharp.so in $OUT (native assets not copied for $RID)"
+  restored="$(find "$PACKAGES_DIR/mlnetautoencoders.estimators" "$PACKAGES_DIR/mlnetautoencoders.transforms" -maxdepth 1 -mindepth 1 -printf '%f ' 2>/dev/null || true)"
+  say "restored our packages from the local feed: versions $restored"
+  grep -q "\"Microsoft.ML/$MLNET\"" "$APP/obj/project.assets.json" || fail "the consumer did not restore Microsoft.ML $MLNET"
 
-# The buildTransitive native fix must have run; it only has work to do where libstdc++ lacks GLIBCXX_3.4.32.
-libstdcxx="$(ls /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 2>/dev/null | head -n1 || true)"
-if [ -n "$libstdcxx" ] && ! grep -qaF 'GLIBCXX_3.4.32' "$libstdcxx"; then
-  grep -qF 'libLibTorchSharp.so: GLIBCXX_3.4.32 Patched' "$WORK/build.log" \
-    || fail "the package's buildTransitive native fix did not patch $OUT/libLibTorchSharp.so"
-  say "native fix (buildTransitive) patched $OUT/libLibTorchSharp.so"
-else
-  say "libstdc++ provides GLIBCXX_3.4.32: the native fix has nothing to do here"
-fi
+  # The buildTransitive native fix must have run; it only has work to do where libstdc++ lacks GLIBCXX_3.4.32.
+  libstdcxx="$(ls /usr/lib/x86_64-linux-gnu/libstdc++.so.6 /usr/lib/aarch64-linux-gnu/libstdc++.so.6 /usr/lib64/libstdc++.so.6 2>/dev/null | head -n1 || true)"
+  if [ -n "$libstdcxx" ] && ! grep -qaF 'GLIBCXX_3.4.32' "$libstdcxx"; then
+    grep -qF 'libLibTorchSharp.so: GLIBCXX_3.4.32 Patched' "$APP/build.log" \
+      || fail "the package's buildTransitive native fix did not patch $OUT/libLibTorchSharp.so"
+    say "native fix (buildTransitive) patched $OUT/libLibTorchSharp.so"
+  else
+    say "libstdc++ provides GLIBCXX_3.4.32: the native fix has nothing to do here"
+  fi
 
-run() {
-  local mode=$1 log="$WORK/run-$1.log" rc=0
-  (cd "$WORK" && dotnet "$OUT/Consumer.dll" "$mode" "$WORK" </dev/null >"$log" 2>&1) || rc=$?
-  sed 's/^/[consumer-smoke]   | /' "$log"
-  [ "$rc" -eq 0 ] || fail "consumer '$mode' exited with $rc"
-  grep -qx "SMOKE $mode OK" "$log" || fail "consumer '$mode' did not print 'SMOKE $mode OK'"
+  run() {
+    local mode=$1 log="$APP/run-$1.log" rc=0
+    (cd "$WORK" && dotnet "$OUT/Consumer.dll" "$mode" "$WORK" </dev/null >"$log" 2>&1) || rc=$?
+    sed 's/^/[consumer-smoke]   | /' "$log"
+    [ "$rc" -eq 0 ] || fail "consumer '$mode' on Microsoft.ML $MLNET exited with $rc"
+    grep -qx "Microsoft.ML loaded: $MLNET" "$log" || fail "consumer '$mode' did not load Microsoft.ML $MLNET"
+    grep -qx "SMOKE $mode OK" "$log" || fail "consumer '$mode' did not print 'SMOKE $mode OK'"
 }
 say "run 1: train, print embeddings, save, load in-process"
 run train
-grep -q '^columns: .*Embedding:Vector<Single, 2>' "$WORK/run-train.log" || fail "no 2-wide Embedding column"
-grep -q '^embedding 0: \[' "$WORK/run-train.log" || fail "no embedding printed"
-grep -qx 'loaded in-process: embeddings reproduced' "$WORK/run-train.log" || fail "in-process load check missing"
+grep -q '^columns: .*Embedding:Vector<Single, 2>' "$APP/run-train.log" || fail "no 2-wide Embedding column"
+grep -q '^embedding 0: \[' "$APP/run-train.log" || fail "no embedding printed"
+grep -qx 'loaded in-process: embeddings reproduced' "$APP/run-train.log" || fail "in-process load check missing"
 say "run 2: load the saved model in a fresh process"
 run load
+
+[ "${SMOKE_KEEP:-0}" = "1" ] || rm -rf "$APP"
+RESULTS+=("Microsoft.ML $MLNET: passed in $((SECONDS - START))s")
+say "consumer on Microsoft.ML $MLNET passed in $((SECONDS - START))s"
+}
+
+RESULTS=()
+for mlnet in "${MLNET_VERSIONS[@]}"; do
+  smoke_consumer "$mlnet"
+done
 
 tracked_after="$(git -C "$REPO_ROOT" status --porcelain --untracked-files=no 2>/dev/null || true)"
 if [ "$tracked_before" != "$tracked_after" ]; then
@@ -254,4 +293,5 @@ if [ "$tracked_before" != "$tracked_after" ]; then
   diff <(printf '%s\n' "$tracked_before") <(printf '%s\n' "$tracked_after") | sed 's/^/[consumer-smoke]   /' || true
 fi
 
-say "PASSED: MLNetAutoencoders.Estimators $VERSION from a local feed builds, trains, saves and loads in a fresh consumer"
+for line in "${RESULTS[@]}"; do say "  $line"; done
+say "PASSED: MLNetAutoencoders.Estimators $VERSION (Microsoft.ML >= $MLNET_MINIMUM) from a local feed builds, trains, saves and loads in a fresh consumer on Microsoft.ML ${MLNET_VERSIONS[*]}"
