@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using TorchSharp;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Benchmarks;

@@ -3,8 +3,8 @@ using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetAutoencoders.Native;
-using MLNetAutoencoders.Networks;
 using TorchSharp;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Benchmarks;

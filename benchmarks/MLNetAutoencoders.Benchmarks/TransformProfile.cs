@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Scoring;
 using TorchSharp;
 using MLNetAutoencoders.Native;

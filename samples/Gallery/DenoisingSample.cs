@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Samples.Gallery.Drawing;

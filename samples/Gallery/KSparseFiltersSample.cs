@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.ML;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
 using SkiaSharp;

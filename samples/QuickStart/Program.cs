@@ -13,7 +13,6 @@ using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetAutoencoders;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.QuickStart;
 using MLNetAutoencoders.SampleData;
 

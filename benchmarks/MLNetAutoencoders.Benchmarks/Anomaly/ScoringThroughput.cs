@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using TorchSharp;
+using MLNetAutoencoders.Networks;
 
 namespace MLNetAutoencoders.Benchmarks;
 

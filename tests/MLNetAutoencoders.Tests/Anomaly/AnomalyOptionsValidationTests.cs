@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using MLNetAutoencoders.Anomaly;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 

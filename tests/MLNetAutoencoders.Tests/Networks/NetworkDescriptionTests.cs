@@ -1,5 +1,5 @@
-using MLNetAutoencoders.Networks;
 using Xunit;
+using MLNetAutoencoders.Networks;
 
 namespace MLNetAutoencoders.Tests.Networks;
 

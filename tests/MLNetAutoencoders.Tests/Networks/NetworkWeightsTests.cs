@@ -1,7 +1,7 @@
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using TorchSharp;
 using Xunit;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Networks;

@@ -1,6 +1,6 @@
-using MLNetAutoencoders.Networks;
 using Xunit;
 using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Networks;

@@ -1,5 +1,4 @@
 using Microsoft.ML;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 

@@ -1,6 +1,5 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 

@@ -1,9 +1,9 @@
 using Microsoft.ML;
 using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Anomaly;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
+using MLNetAutoencoders.Networks;
 
 namespace MLNetAutoencoders.Tests.Training;
 

@@ -1,5 +1,5 @@
-using MLNetAutoencoders.Networks;
 using Xunit;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Embedding;

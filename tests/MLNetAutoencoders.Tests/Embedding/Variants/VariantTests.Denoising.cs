@@ -1,4 +1,3 @@
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
 using Xunit;
 using static TorchSharp.torch;

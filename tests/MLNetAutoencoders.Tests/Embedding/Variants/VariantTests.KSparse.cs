@@ -1,6 +1,6 @@
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
 using Xunit;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Embedding;

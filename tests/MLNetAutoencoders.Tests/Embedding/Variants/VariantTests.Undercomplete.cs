@@ -1,4 +1,3 @@
-using MLNetAutoencoders.Networks;
 using Xunit;
 using static TorchSharp.torch;
 

@@ -1,8 +1,8 @@
 using Microsoft.ML;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 using MLNetAutoencoders.Training;
 using Xunit;
+using MLNetAutoencoders.Networks;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Embedding;
