@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders;
 
@@ -52,11 +53,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var name = options.InputColumnName;
-        if (!inputSchema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' not found; expected a known-size vector of Single.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {Describe(column)}; expected a known-size vector of Single.");
+        SchemaChecks.RequireSingleVector(inputSchema, options.InputColumnName);
 
         var result = inputSchema.ToDictionary(c => c.Name);
         void Add(string? output, SchemaShape.Column.VectorKind kind)
@@ -82,16 +79,5 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension, options.HiddenActivation,
             AutoencoderOptionsValidation.LatentActivation(options), options.OutputActivation,
             options.Kind == AutoencoderKind.KSparse ? AutoencoderOptionsValidation.ScoringTopK(options) : 0);
-    }
-
-    private static string Describe(SchemaShape.Column column)
-    {
-        var item = column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString();
-        return column.Kind switch
-        {
-            SchemaShape.Column.VectorKind.Scalar => $"scalar {item}",
-            SchemaShape.Column.VectorKind.VariableVector => $"variable-size Vector<{item}>",
-            _ => $"Vector<{item}>",
-        };
     }
 }
