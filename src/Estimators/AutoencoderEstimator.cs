@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Native;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
 using MLNetAutoencoders.Validation;
 
@@ -35,7 +34,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         GetOutputSchema(SchemaShape.Create(input.Schema));
         var inputSize = ((VectorDataViewType)input.Schema[options.InputColumnName].Type).Size;
         using var channel = host.Start("Training autoencoder");
-        var description = Describe(inputSize, channel);
+        var description = AutoencoderArchitecture.Describe(options, options.InputColumnName, inputSize, channel);
         var seed = options.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
         using var data = TrainingData.Load(input, options.InputColumnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
@@ -65,19 +64,5 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         Add(options.ReconstructionColumnName, SchemaShape.Column.VectorKind.Vector);
         Add(options.ReconstructionErrorColumnName, SchemaShape.Column.VectorKind.Scalar);
         return new SchemaShape(result.Values);
-    }
-
-    internal NetworkDescription Describe(int inputSize, IChannel channel)
-    {
-        if (options.LatentDimension >= inputSize)
-        {
-            if (options.Kind == AutoencoderKind.Undercomplete)
-                throw new ArgumentOutOfRangeException(nameof(AutoencoderOptions.LatentDimension), options.LatentDimension,
-                    $"An undercomplete autoencoder needs LatentDimension smaller than the size of column '{options.InputColumnName}' ({inputSize}); got {options.LatentDimension}.");
-            channel.Warning($"LatentDimension {options.LatentDimension} is not smaller than the input size {inputSize}: the {options.Kind} autoencoder relies on its regulariser alone to avoid learning the identity.");
-        }
-        return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension, options.HiddenActivation,
-            AutoencoderOptionsValidation.LatentActivation(options), options.OutputActivation,
-            options.Kind == AutoencoderKind.KSparse ? AutoencoderOptionsValidation.ScoringTopK(options) : 0);
     }
 }

@@ -16,6 +16,16 @@ internal static class AutoencoderOptionsValidation
         var outputs = new[] { o.OutputColumnName, o.ReconstructionColumnName, o.ReconstructionErrorColumnName }.Where(n => n is not null).ToList();
         if (outputs.Distinct().Count() != outputs.Count)
             throw new ArgumentException($"Output column names must differ; got '{string.Join("', '", outputs)}'.", nameof(o));
+        ValidateNetworkAndTraining(o);
+    }
+
+    /// <summary>
+    /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
+    /// ignores those and checks only this.
+    /// </summary>
+    public static void ValidateNetworkAndTraining(AutoencoderOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
         if (!Enum.IsDefined(o.Kind)) Fail(nameof(o.Kind), o.Kind, "a defined AutoencoderKind");
         Positive(o.LatentDimension, nameof(o.LatentDimension));
         if (o.HiddenLayerSizes is null) throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must not be null (use an empty array for no hidden layer).");
@@ -47,24 +57,14 @@ internal static class AutoencoderOptionsValidation
             if (o.KSparseK < 1 || o.KSparseK > o.LatentDimension) Fail(nameof(o.KSparseK), o.KSparseK, $"k in [1, LatentDimension = {o.LatentDimension}]");
             if (o.KSparseInitialK is { } k0 && (k0 < o.KSparseK || k0 > o.LatentDimension)) Fail(nameof(o.KSparseInitialK), k0, $"a value in [KSparseK = {o.KSparseK}, LatentDimension = {o.LatentDimension}]");
             if (!(o.KSparseScoringAlpha >= 1)) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, "alpha ≥ 1");
-            if (ScoringTopK(o) > o.LatentDimension) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, $"alpha * k = {ScoringTopK(o)} at most LatentDimension = {o.LatentDimension}");
+            var scoringTopK = AutoencoderArchitecture.ScoringTopK(o);
+            if (scoringTopK > o.LatentDimension) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, $"alpha * k = {scoringTopK} at most LatentDimension = {o.LatentDimension}");
         }
 
         var needsSigmoid = o.Kind == AutoencoderKind.Variational ? o.Likelihood == VaeLikelihood.Bernoulli : o.Loss == ReconstructionLoss.BinaryCrossEntropy;
         if (needsSigmoid && o.OutputActivation != Activation.Sigmoid)
             throw new ArgumentException($"Binary cross-entropy needs OutputActivation = Sigmoid; got {o.OutputActivation}.", nameof(o.OutputActivation));
     }
-
-    /// <summary>The number of code units a k-sparse network keeps at scoring time: ceil(alpha * k).</summary>
-    public static int ScoringTopK(AutoencoderOptions o) => (int)Math.Ceiling(o.KSparseScoringAlpha * o.KSparseK - 1e-6);
-
-    /// <summary>The code activation the kind implies when the options leave it open.</summary>
-    public static Activation LatentActivation(AutoencoderOptions o) => o.Kind switch
-    {
-        AutoencoderKind.KSparse or AutoencoderKind.Variational => Activation.Identity,
-        AutoencoderKind.Sparse => o.LatentActivation ?? Activation.Sigmoid,
-        _ => o.LatentActivation ?? Activation.Identity,
-    };
 
     private static void RequireName(string? name, string option)
     {

@@ -2,7 +2,10 @@ using MLNetAutoencoders.Networks;
 
 namespace MLNetAutoencoders.Anomaly;
 
-/// <summary>Checks the detector's own options at the public boundary; the autoencoder's are checked by <see cref="AutoencoderOptionsValidation"/>.</summary>
+/// <summary>
+/// Checks the detector's options at the public boundary: its own, and the autoencoder's network and training (the
+/// detector ignores the autoencoder's column names).
+/// </summary>
 internal static class AutoencoderAnomalyOptionsValidation
 {
     public static void Validate(AutoencoderAnomalyOptions o)
@@ -22,13 +25,16 @@ internal static class AutoencoderAnomalyOptionsValidation
         if (o.VaeScoringSamples < 1 || o.VaeScoringSamples > VaeScoring.MaxSamples)
             throw new ArgumentOutOfRangeException(nameof(o.VaeScoringSamples), o.VaeScoringSamples,
                 $"VaeScoringSamples must be in [1, {VaeScoring.MaxSamples}]; got {o.VaeScoringSamples}.");
-        if (!o.Standardize)
-            return;
-        var a = o.Autoencoder;
-        var needsUnitInterval = a.Kind == AutoencoderKind.Variational ? a.Likelihood == VaeLikelihood.Bernoulli : a.Loss == ReconstructionLoss.BinaryCrossEntropy;
-        if (needsUnitInterval)
-            throw new ArgumentException("Binary cross-entropy and the Bernoulli likelihood need inputs in [0, 1], but standardized features are not: set Standardize = false.", nameof(o.Standardize));
-        if (a.OutputActivation == Activation.Sigmoid)
-            throw new ArgumentException("A sigmoid output cannot reconstruct standardized features, which are unbounded: use OutputActivation = Identity, or set Standardize = false.", nameof(o.Standardize));
+        if (o.Standardize)
+        {
+            var a = o.Autoencoder;
+            var needsUnitInterval = a.Kind == AutoencoderKind.Variational ? a.Likelihood == VaeLikelihood.Bernoulli : a.Loss == ReconstructionLoss.BinaryCrossEntropy;
+            if (needsUnitInterval)
+                throw new ArgumentException("Binary cross-entropy and the Bernoulli likelihood need inputs in [0, 1], but standardized features are not: set Standardize = false.", nameof(o.Standardize));
+            if (a.OutputActivation == Activation.Sigmoid)
+                throw new ArgumentException("A sigmoid output cannot reconstruct standardized features, which are unbounded: use OutputActivation = Identity, or set Standardize = false.", nameof(o.Standardize));
+        }
+        // The detector reads FeatureColumnName and ignores the autoencoder's column names, so only the rest is checked.
+        AutoencoderOptionsValidation.ValidateNetworkAndTraining(o.Autoencoder);
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.ML.Trainers;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders.Anomaly;
 
@@ -17,7 +18,6 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
 {
     private readonly IHost host;
     private readonly AutoencoderAnomalyOptions options;
-    private readonly AutoencoderEstimator autoencoder;
 
     internal AutoencoderAnomalyTrainer(IHostEnvironment env, AutoencoderAnomalyOptions options)
     {
@@ -25,8 +25,6 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         AutoencoderAnomalyOptionsValidation.Validate(options);
         host = env.Register(nameof(AutoencoderAnomalyTrainer));
         this.options = options.Clone();
-        this.options.Autoencoder.InputColumnName = options.FeatureColumnName;
-        autoencoder = new AutoencoderEstimator(env, this.options.Autoencoder);
     }
 
     /// <summary>A copy of the options this trainer trains with.</summary>
@@ -46,7 +44,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var inputSize = ((VectorDataViewType)input.Schema[options.FeatureColumnName].Type).Size;
         var settings = options.Autoencoder;
         using var channel = host.Start("Training autoencoder anomaly detector");
-        var description = autoencoder.Describe(inputSize, channel);
+        var description = AutoencoderArchitecture.Describe(settings, options.FeatureColumnName, inputSize, channel);
         var seed = settings.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
         using var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
@@ -93,7 +91,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        autoencoder.GetOutputSchema(inputSchema);
+        SchemaChecks.RequireSingleVector(inputSchema, options.FeatureColumnName);
         var result = inputSchema.ToDictionary(c => c.Name);
         result[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
         result[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false);
