@@ -18,8 +18,7 @@ public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
     internal VaeSamplerEstimator(IHostEnvironment env, VaeSamplerOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        VaeSamplerOptionsValidation.Validate(options);
         this.env = env;
         host = env.Register(nameof(VaeSamplerEstimator));
         this.options = options.Clone();
