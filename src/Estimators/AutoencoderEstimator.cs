@@ -1,7 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Training;
 using MLNetAutoencoders.Validation;
 
@@ -32,17 +31,11 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShape.Create(input.Schema));
-        var inputSize = ((VectorDataViewType)input.Schema[options.InputColumnName].Type).Size;
         using var channel = host.Start("Training autoencoder");
-        var description = AutoencoderArchitecture.Describe(options, options.InputColumnName, inputSize, channel);
-        var seed = options.Seed ?? host.Rand.Next();
-        TorchRuntime.EnsureLoaded();
-        using var data = TrainingData.Load(input, options.InputColumnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
-        data.ReportSkipped(channel, options.InputColumnName);
-        channel.Info($"Training a {options.Kind} autoencoder {inputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> {options.LatentDimension} on {data.Rows} rows (seed {seed}).");
-        var trained = TrainingLoop.Train(data, description, options, seed, channel, host.CheckAlive);
+        using var run = TrainingRun.Start(host, channel, input, options.InputColumnName, options);
+        var trained = run.Train("autoencoder");
         var columns = new AutoencoderColumns(options.InputColumnName, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
-        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
+        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss, run.Data.SkippedRows);
     }
 
     /// <summary>

@@ -2,7 +2,6 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
 using MLNetAutoencoders.Validation;
@@ -41,23 +40,17 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShape.Create(input.Schema));
-        var inputSize = ((VectorDataViewType)input.Schema[options.FeatureColumnName].Type).Size;
         var settings = options.Autoencoder;
         using var channel = host.Start("Training autoencoder anomaly detector");
-        var description = AutoencoderArchitecture.Describe(settings, options.FeatureColumnName, inputSize, channel);
-        var seed = settings.Seed ?? host.Rand.Next();
-        TorchRuntime.EnsureLoaded();
-        using var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
-        data.ReportSkipped(channel, options.FeatureColumnName);
+        using var run = TrainingRun.Start(host, channel, input, options.FeatureColumnName, settings);
+        var data = run.Data;
         var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
         if (standardization is not null)
             data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
-        channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
-                     $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
-        var trained = TrainingLoop.Train(data, description, settings, seed, channel, host.CheckAlive);
+        var trained = run.Train("autoencoder anomaly detector", standardization is null ? "" : ", standardized");
 
-        var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
-            ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)
+        var vaeScoring = run.Description.Bottleneck == BottleneckKind.Gaussian
+            ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, run.Seed, settings.Likelihood == VaeLikelihood.Bernoulli)
             : null;
         var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
         try
