@@ -27,16 +27,19 @@ internal static class SchemaChecks
     /// <summary>
     /// Finds <paramref name="name"/> in <paramref name="schema"/> and checks it is a vector of Single of <paramref name="size"/>.
     /// <paramref name="label"/> names the column's part ("Input", "Latent"); <paramref name="expectation"/> replaces the
-    /// default "expected a vector of Single of size N" at the end of the message.
+    /// default "expected a vector of Single of size N" at the end of the message; <paramref name="spellOutSize"/> adds
+    /// " (size n)" after a vector's type, for an expectation that states the size in words.
     /// </summary>
-    public static DataViewSchema.Column RequireSingleVector(DataViewSchema schema, string name, int size, string label = "Input", string? expectation = null)
+    public static DataViewSchema.Column RequireSingleVector(DataViewSchema schema, string name, int size, string label = "Input",
+        string? expectation = null, bool spellOutSize = false)
     {
         ArgumentNullException.ThrowIfNull(schema);
         expectation ??= $"expected a vector of Single of size {size}";
         var column = schema.GetColumnOrNull(name)
             ?? throw new ArgumentOutOfRangeException(nameof(schema), $"{label} column '{name}' not found in the input schema; {expectation}.");
         if (column.Type is not VectorDataViewType { ItemType: var item } vector || item != NumberDataViewType.Single || vector.Size != size)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"{label} column '{name}' has type {Describe(column.Type)}; {expectation}.");
+            throw new ArgumentOutOfRangeException(nameof(schema), $"{label} column '{name}' has type {Describe(column.Type)}" +
+                (spellOutSize && column.Type is VectorDataViewType v ? $" (size {v.Size})" : "") + $"; {expectation}.");
         return column;
     }
 
