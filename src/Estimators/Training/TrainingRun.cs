@@ -12,30 +12,17 @@ namespace MLNetAutoencoders.Training;
 /// preparation of <see cref="Data"/> in place (the detector standardizes it), the training loop (<see cref="Train"/>).
 /// Owns the rows until disposed.
 /// </summary>
-internal sealed class TrainingRun : IDisposable
+internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed, TrainingData data)
+    : IDisposable
 {
-    private readonly IHost host;
-    private readonly IChannel channel;
-    private readonly AutoencoderOptions options;
-
-    private TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed, TrainingData data)
-    {
-        this.host = host;
-        this.channel = channel;
-        this.options = options;
-        Description = description;
-        Seed = seed;
-        Data = data;
-    }
-
     /// <summary>The network the options describe for the input column's size.</summary>
-    public NetworkDescription Description { get; }
+    public NetworkDescription Description { get; } = description;
 
     /// <summary>The seed of training: <c>options.Seed</c>, or one drawn from the host.</summary>
-    public int Seed { get; }
+    public int Seed { get; } = seed;
 
     /// <summary>The training rows in memory; rows with non-finite values already left out (or rejected) and reported.</summary>
-    public TrainingData Data { get; }
+    public TrainingData Data { get; } = data;
 
     /// <summary>
     /// Describes the network for <paramref name="columnName"/> (a known-size vector of Single, checked by the caller), fixes
