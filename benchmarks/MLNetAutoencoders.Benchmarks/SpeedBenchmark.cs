@@ -137,7 +137,7 @@ internal static class SpeedBenchmark
                 var engine = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(model);
                 // Diagnosis: the same network behind a transformer whose reconstruction columns are switched off.
                 // Not disposed: it shares model's network.
-                var embeddingOnly = new AutoencoderEmbeddingTransformer(network, new AutoencoderColumns("Features", "Embedding", null, null), 1024, [], []);
+                var embeddingOnly = new AutoencoderEmbeddingTransformer(model.FittedNetwork, new AutoencoderColumns("Features", "Embedding", null, null), 1024);
                 var lean = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(embeddingOnly);
                 (double Value, double Foreign) oursLatency = default, rawLatency = default;
                 for (var side = 0; side < 2; side++)

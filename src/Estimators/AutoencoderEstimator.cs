@@ -1,9 +1,8 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
-using MLNetAutoencoders.Native;
-using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders;
 
@@ -32,17 +31,11 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShape.Create(input.Schema));
-        var inputSize = ((VectorDataViewType)input.Schema[options.InputColumnName].Type).Size;
         using var channel = host.Start("Training autoencoder");
-        var description = Describe(inputSize, channel);
-        var seed = options.Seed ?? host.Rand.Next();
-        TorchRuntime.EnsureLoaded();
-        using var data = TrainingData.Load(input, options.InputColumnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
-        data.ReportSkipped(channel, options.InputColumnName);
-        channel.Info($"Training a {options.Kind} autoencoder {inputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> {options.LatentDimension} on {data.Rows} rows (seed {seed}).");
-        var trained = TrainingLoop.Train(data, description, options, seed, channel, host.CheckAlive);
+        using var run = TrainingRun.Start(host, channel, input, options.InputColumnName, options);
         var columns = new AutoencoderColumns(options.InputColumnName, options.OutputColumnName, options.ReconstructionColumnName, options.ReconstructionErrorColumnName);
-        return new AutoencoderEmbeddingTransformer(trained.Network, columns, options.ScoringBatchSize, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
+        return run.Train("autoencoder", nameof(AutoencoderEmbeddingTransformer))
+            .Into(network => new AutoencoderEmbeddingTransformer(network, columns, options.ScoringBatchSize));
     }
 
     /// <summary>
@@ -52,11 +45,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        var name = options.InputColumnName;
-        if (!inputSchema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' not found; expected a known-size vector of Single.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(inputSchema), $"Input column '{name}' has type {Describe(column)}; expected a known-size vector of Single.");
+        SchemaChecks.RequireSingleVector(inputSchema, options.InputColumnName);
 
         var result = inputSchema.ToDictionary(c => c.Name);
         void Add(string? output, SchemaShape.Column.VectorKind kind)
@@ -68,30 +57,5 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
         Add(options.ReconstructionColumnName, SchemaShape.Column.VectorKind.Vector);
         Add(options.ReconstructionErrorColumnName, SchemaShape.Column.VectorKind.Scalar);
         return new SchemaShape(result.Values);
-    }
-
-    internal NetworkDescription Describe(int inputSize, IChannel channel)
-    {
-        if (options.LatentDimension >= inputSize)
-        {
-            if (options.Kind == AutoencoderKind.Undercomplete)
-                throw new ArgumentOutOfRangeException(nameof(AutoencoderOptions.LatentDimension), options.LatentDimension,
-                    $"An undercomplete autoencoder needs LatentDimension smaller than the size of column '{options.InputColumnName}' ({inputSize}); got {options.LatentDimension}.");
-            channel.Warning($"LatentDimension {options.LatentDimension} is not smaller than the input size {inputSize}: the {options.Kind} autoencoder relies on its regulariser alone to avoid learning the identity.");
-        }
-        return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension, options.HiddenActivation,
-            AutoencoderOptionsValidation.LatentActivation(options), options.OutputActivation,
-            options.Kind == AutoencoderKind.KSparse ? AutoencoderOptionsValidation.ScoringTopK(options) : 0);
-    }
-
-    private static string Describe(SchemaShape.Column column)
-    {
-        var item = column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString();
-        return column.Kind switch
-        {
-            SchemaShape.Column.VectorKind.Scalar => $"scalar {item}",
-            SchemaShape.Column.VectorKind.VariableVector => $"variable-size Vector<{item}>",
-            _ => $"Vector<{item}>",
-        };
     }
 }

@@ -1,4 +1,6 @@
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Validation;
+using static MLNetAutoencoders.Validation.OptionChecks;
 
 namespace MLNetAutoencoders;
 
@@ -16,14 +18,24 @@ internal static class AutoencoderOptionsValidation
         var outputs = new[] { o.OutputColumnName, o.ReconstructionColumnName, o.ReconstructionErrorColumnName }.Where(n => n is not null).ToList();
         if (outputs.Distinct().Count() != outputs.Count)
             throw new ArgumentException($"Output column names must differ; got '{string.Join("', '", outputs)}'.", nameof(o));
-        if (!Enum.IsDefined(o.Kind)) Fail(nameof(o.Kind), o.Kind, "a defined AutoencoderKind");
-        Positive(o.LatentDimension, nameof(o.LatentDimension));
+        ValidateNetworkAndTraining(o);
+    }
+
+    /// <summary>
+    /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
+    /// ignores those and checks only this.
+    /// </summary>
+    public static void ValidateNetworkAndTraining(AutoencoderOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        RequireDefined(o.Kind, nameof(o.Kind));
+        RequirePositive(o.LatentDimension, nameof(o.LatentDimension));
         if (o.HiddenLayerSizes is null) throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must not be null (use an empty array for no hidden layer).");
         foreach (var size in o.HiddenLayerSizes)
             if (size < 1 || size > NetworkDescription.MaxLayerSize) Fail(nameof(o.HiddenLayerSizes), size, $"layer sizes in [1, {NetworkDescription.MaxLayerSize}]");
-        Positive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
-        Positive(o.BatchSize, nameof(o.BatchSize));
-        Positive(o.ScoringBatchSize, nameof(o.ScoringBatchSize));
+        RequirePositive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
+        RequirePositive(o.BatchSize, nameof(o.BatchSize));
+        RequirePositive(o.ScoringBatchSize, nameof(o.ScoringBatchSize));
         if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate)) Fail(nameof(o.LearningRate), o.LearningRate, "a positive finite value");
         if (!(o.WeightDecay >= 0)) Fail(nameof(o.WeightDecay), o.WeightDecay, "a non-negative value");
         if (!(o.Momentum >= 0 && o.Momentum < 1)) Fail(nameof(o.Momentum), o.Momentum, "a value in [0, 1)");
@@ -38,7 +50,7 @@ internal static class AutoencoderOptionsValidation
         if (!(o.SparsityKLWeight >= 0)) Fail(nameof(o.SparsityKLWeight), o.SparsityKLWeight, "a non-negative weight");
         if (!(o.SparsityTarget > 0 && o.SparsityTarget < 1)) Fail(nameof(o.SparsityTarget), o.SparsityTarget, "a target activation in (0, 1)");
         if (!(o.ContractiveWeight >= 0)) Fail(nameof(o.ContractiveWeight), o.ContractiveWeight, "a non-negative weight");
-        Positive(o.ContractiveProjections, nameof(o.ContractiveProjections));
+        RequirePositive(o.ContractiveProjections, nameof(o.ContractiveProjections));
         if (!(o.Beta >= 0)) Fail(nameof(o.Beta), o.Beta, "a non-negative weight");
         if (o.KLWarmupEpochs < 0) Fail(nameof(o.KLWarmupEpochs), o.KLWarmupEpochs, "a non-negative number of epochs");
 
@@ -47,36 +59,19 @@ internal static class AutoencoderOptionsValidation
             if (o.KSparseK < 1 || o.KSparseK > o.LatentDimension) Fail(nameof(o.KSparseK), o.KSparseK, $"k in [1, LatentDimension = {o.LatentDimension}]");
             if (o.KSparseInitialK is { } k0 && (k0 < o.KSparseK || k0 > o.LatentDimension)) Fail(nameof(o.KSparseInitialK), k0, $"a value in [KSparseK = {o.KSparseK}, LatentDimension = {o.LatentDimension}]");
             if (!(o.KSparseScoringAlpha >= 1)) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, "alpha ≥ 1");
-            if (ScoringTopK(o) > o.LatentDimension) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, $"alpha * k = {ScoringTopK(o)} at most LatentDimension = {o.LatentDimension}");
+            var scoringTopK = AutoencoderArchitecture.ScoringTopK(o);
+            if (scoringTopK > o.LatentDimension) Fail(nameof(o.KSparseScoringAlpha), o.KSparseScoringAlpha, $"alpha * k = {scoringTopK} at most LatentDimension = {o.LatentDimension}");
         }
 
-        var needsSigmoid = o.Kind == AutoencoderKind.Variational ? o.Likelihood == VaeLikelihood.Bernoulli : o.Loss == ReconstructionLoss.BinaryCrossEntropy;
-        if (needsSigmoid && o.OutputActivation != Activation.Sigmoid)
-            throw new ArgumentException($"Binary cross-entropy needs OutputActivation = Sigmoid; got {o.OutputActivation}.", nameof(o.OutputActivation));
+        if (ProbabilisticOutputReader(o) is { } reader)
+            RequireSigmoidOutput(o.OutputActivation, reader, nameof(o.OutputActivation));
     }
 
-    /// <summary>The number of code units a k-sparse network keeps at scoring time: ceil(alpha * k).</summary>
-    public static int ScoringTopK(AutoencoderOptions o) => (int)Math.Ceiling(o.KSparseScoringAlpha * o.KSparseK - 1e-6);
-
-    /// <summary>The code activation the kind implies when the options leave it open.</summary>
-    public static Activation LatentActivation(AutoencoderOptions o) => o.Kind switch
-    {
-        AutoencoderKind.KSparse or AutoencoderKind.Variational => Activation.Identity,
-        AutoencoderKind.Sparse => o.LatentActivation ?? Activation.Sigmoid,
-        _ => o.LatentActivation ?? Activation.Identity,
-    };
-
-    private static void RequireName(string? name, string option)
-    {
-        if (string.IsNullOrWhiteSpace(name))
-            throw new ArgumentException($"{option} must be a non-empty column name.", option);
-    }
-
-    private static void Positive(int value, string option)
-    {
-        if (value < 1) Fail(option, value, "a positive value");
-    }
-
-    private static void Fail(string option, object value, string expected) =>
-        throw new ArgumentOutOfRangeException(option, value, $"{option} must be {expected}; got {value}.");
+    /// <summary>
+    /// What in the training objective reads the decoder outputs as probabilities in [0, 1] ("Binary cross-entropy",
+    /// "The Bernoulli likelihood"), or null when nothing does.
+    /// </summary>
+    public static string? ProbabilisticOutputReader(AutoencoderOptions o) => o.Kind == AutoencoderKind.Variational
+        ? o.Likelihood == VaeLikelihood.Bernoulli ? "The Bernoulli likelihood" : null
+        : o.Loss == ReconstructionLoss.BinaryCrossEntropy ? "Binary cross-entropy" : null;
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders;
 
@@ -17,8 +18,7 @@ public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
     internal VaeSamplerEstimator(IHostEnvironment env, VaeSamplerOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
+        VaeSamplerOptionsValidation.Validate(options);
         this.env = env;
         host = env.Register(nameof(VaeSamplerEstimator));
         this.options = options.Clone();
@@ -56,32 +56,13 @@ public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
         if (options.Pretrained is null)
-            RequireVector(inputSchema, options.Vae.InputColumnName, "the VAE is trained on it");
+            SchemaChecks.RequireSingleVector(inputSchema, options.Vae.InputColumnName, "the VAE is trained on it");
         if (options.Mode == VaeSamplingMode.Posterior)
-            RequireVector(inputSchema, SamplerInputColumn, "Posterior mode encodes it");
+            SchemaChecks.RequireSingleVector(inputSchema, SamplerInputColumn, "Posterior mode encodes it");
         if (options.Mode == VaeSamplingMode.Decode)
-            RequireVector(inputSchema, SamplerInputColumn, "Decode mode reads latent vectors from it");
+            SchemaChecks.RequireSingleVector(inputSchema, SamplerInputColumn, "Decode mode reads latent vectors from it");
         var result = inputSchema.ToDictionary(c => c.Name);
         result[options.OutputColumnName] = new SchemaShape.Column(options.OutputColumnName, SchemaShape.Column.VectorKind.Vector, NumberDataViewType.Single, false);
         return new SchemaShape(result.Values);
-    }
-
-    private static void RequireVector(SchemaShape schema, string name, string why)
-    {
-        if (!schema.TryFindColumn(name, out var column))
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' not found ({why}); expected a known-size vector of Single.");
-        if (column.Kind != SchemaShape.Column.VectorKind.Vector || column.ItemType != NumberDataViewType.Single || column.IsKey)
-            throw new ArgumentOutOfRangeException(nameof(schema), $"Input column '{name}' ({why}) has type {Describe(column)}; expected a known-size vector of Single.");
-    }
-
-    private static string Describe(SchemaShape.Column column)
-    {
-        var item = column.IsKey ? $"Key<{column.ItemType}>" : column.ItemType.ToString();
-        return column.Kind switch
-        {
-            SchemaShape.Column.VectorKind.Scalar => $"scalar {item}",
-            SchemaShape.Column.VectorKind.VariableVector => $"variable-size Vector<{item}>",
-            _ => $"Vector<{item}>",
-        };
     }
 }

@@ -1,5 +1,3 @@
-using MLNetAutoencoders.Networks;
-
 namespace MLNetAutoencoders;
 
 /// <summary>
@@ -58,50 +56,5 @@ public sealed class VaeSamplerOptions
         var copy = (VaeSamplerOptions)MemberwiseClone();
         copy.Vae = Vae.Clone();
         return copy;
-    }
-
-    /// <summary>Checks the options at the public boundary, before any data is read.</summary>
-    internal void Validate()
-    {
-        if (InputColumnName is not null && string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException("InputColumnName must be a non-empty column name, or null for the VAE's own column.", nameof(InputColumnName));
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException("OutputColumnName must be a non-empty column name.", nameof(OutputColumnName));
-        if (!Enum.IsDefined(Mode))
-            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, $"Mode must be a defined VaeSamplingMode; got {Mode}.");
-        if (!Enum.IsDefined(Output))
-            throw new ArgumentOutOfRangeException(nameof(Output), Output, $"Output must be a defined VaeDecoderOutput; got {Output}.");
-        if (!(Temperature >= 0 && Temperature <= VaeSamplerSettings.MaxTemperature))
-            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, $"Temperature must be in [0, {VaeSamplerSettings.MaxTemperature}]; got {Temperature}.");
-        if (ScoringBatchSize < 1)
-            throw new ArgumentOutOfRangeException(nameof(ScoringBatchSize), ScoringBatchSize, $"ScoringBatchSize must be a positive value; got {ScoringBatchSize}.");
-        if (Vae is null)
-            throw new ArgumentNullException(nameof(Vae), "Vae must not be null: it holds the VAE's training options and likelihood.");
-        if (Pretrained is not null)
-        {
-            if (Pretrained.Kind != AutoencoderKind.Variational)
-                throw new ArgumentException(
-                    $"Pretrained is a {Pretrained.Kind} autoencoder; a VaeSampler needs a Variational one (trained with Kind = AutoencoderKind.Variational).",
-                    nameof(Pretrained));
-        }
-        else
-        {
-            if (Vae.Kind != AutoencoderKind.Variational)
-                throw new ArgumentException($"Vae.Kind must be Variational to train a VaeSampler; got {Vae.Kind}.", nameof(Vae));
-            AutoencoderOptionsValidation.Validate(Vae);
-        }
-        var drawLikelihood = Output switch
-        {
-            VaeDecoderOutput.GaussianDraw => VaeLikelihood.Gaussian,
-            VaeDecoderOutput.BernoulliDraw => VaeLikelihood.Bernoulli,
-            _ => Vae.Likelihood,
-        };
-        if (drawLikelihood != Vae.Likelihood)
-            throw new ArgumentException(
-                $"Output {Output} draws from a {drawLikelihood} p(x|z) but Vae.Likelihood is {Vae.Likelihood}: a draw must use the likelihood the VAE was trained with.",
-                nameof(Output));
-        var outputActivation = Pretrained?.Architecture.OutputActivation ?? Vae.OutputActivation;
-        if (Output == VaeDecoderOutput.BernoulliDraw && outputActivation != Activation.Sigmoid)
-            throw new ArgumentException($"A Bernoulli draw needs decoder outputs in [0, 1] (OutputActivation = Sigmoid); got {outputActivation}.", nameof(Output));
     }
 }

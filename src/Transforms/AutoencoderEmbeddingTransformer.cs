@@ -30,14 +30,6 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
         scorer = new EmbeddingScorer(network, columns);
     }
 
-    /// <summary>Takes ownership of <paramref name="network"/>, a trained module, with its training history.</summary>
-    internal AutoencoderEmbeddingTransformer(AutoencoderNetwork network, AutoencoderColumns columns, int scoringBatchSize,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
-        : this(new FittedNetwork(network, nameof(AutoencoderEmbeddingTransformer), new TrainingHistory(trainingLoss, validationLoss, skippedTrainingRows)),
-            columns, scoringBatchSize)
-    {
-    }
-
     /// <summary>The column names this transformer reads and writes.</summary>
     public AutoencoderColumns Columns { get; }
 

@@ -4,6 +4,7 @@ using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders;
 
@@ -46,7 +47,7 @@ public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
     private protected virtual void CheckInput(DataViewSchema inputSchema)
     {
         if (Scorer.InputSize > 0)
-            InputColumn.Check(inputSchema, InputColumnName, Scorer.InputSize);
+            SchemaChecks.RequireSingleVector(inputSchema, InputColumnName, Scorer.InputSize);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using MLNetAutoencoders.Persistence;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders;
 
@@ -22,16 +23,8 @@ public sealed record VaeSamplerSettings(string InputColumnName, string OutputCol
 
     internal void Validate()
     {
-        if (string.IsNullOrWhiteSpace(InputColumnName))
-            throw new ArgumentException("The input column name must not be empty.", nameof(InputColumnName));
-        if (string.IsNullOrWhiteSpace(OutputColumnName))
-            throw new ArgumentException("The output column name must not be empty.", nameof(OutputColumnName));
-        if (!Enum.IsDefined(Mode))
-            throw new ArgumentOutOfRangeException(nameof(Mode), Mode, "Unknown sampling mode.");
-        if (!Enum.IsDefined(Output))
-            throw new ArgumentOutOfRangeException(nameof(Output), Output, "Unknown decoder output.");
-        if (!(Temperature >= 0 && Temperature <= MaxTemperature))
-            throw new ArgumentOutOfRangeException(nameof(Temperature), Temperature, $"The temperature must be in [0, {MaxTemperature}]; got {Temperature}.");
+        OptionChecks.RequireName(InputColumnName, nameof(InputColumnName));
+        VaeSamplingValidation.Validate(OutputColumnName, Mode, Output, Temperature);
     }
 
     internal void Write(ModelSaveContext ctx)

@@ -8,6 +8,7 @@ using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Sampling;
 using MLNetAutoencoders.Scoring;
+using MLNetAutoencoders.Validation;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(VaeSamplerTransformer), null, typeof(SignatureLoadModel),
@@ -39,10 +40,7 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
         RequireVariational(network.Description.Kind, nameof(network));
         ArgumentNullException.ThrowIfNull(settings);
         settings.Validate();
-        if (settings.Output == VaeDecoderOutput.BernoulliDraw && network.Description.OutputActivation != Activation.Sigmoid)
-            throw new ArgumentException(
-                $"A Bernoulli draw needs decoder outputs in [0, 1] (a Sigmoid output activation); this VAE's output activation is {network.Description.OutputActivation}.",
-                nameof(settings));
+        VaeSamplingValidation.RequireDrawable(settings.Output, network.Description.OutputActivation, nameof(settings));
         Settings = settings;
         scorer = CreateScorer(settings.Mode, settings.Seed);
     }
@@ -153,21 +151,10 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
     private protected override void CheckInput(DataViewSchema schema)
     {
         if (Settings.Mode == VaeSamplingMode.Posterior)
-            InputColumn.Check(schema, Settings.InputColumnName, InputSize);
+            SchemaChecks.RequireSingleVector(schema, Settings.InputColumnName, InputSize);
         else if (Settings.Mode == VaeSamplingMode.Decode)
-            CheckLatentColumn(schema);
-    }
-
-    private void CheckLatentColumn(DataViewSchema schema)
-    {
-        var name = Settings.InputColumnName;
-        var column = schema.GetColumnOrNull(name)
-            ?? throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Latent column '{name}' not found in the input schema; Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}.");
-        if (column.Type is not VectorDataViewType { ItemType: var item, Size: var size } || item != NumberDataViewType.Single || size != LatentDimension)
-            throw new ArgumentOutOfRangeException(nameof(schema),
-                $"Latent column '{name}' has type {InputColumn.Describe(column.Type)}" + (column.Type is VectorDataViewType v ? $" (size {v.Size})" : "") +
-                $"; Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}.");
+            SchemaChecks.RequireSingleVector(schema, Settings.InputColumnName, LatentDimension, "Latent",
+                $"Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}", spellOutSize: true);
     }
 
     private void CheckInputVector(float[] vector, string name)

@@ -33,8 +33,8 @@ internal static class ScoringThroughput
         using var detector = ml.AnomalyDetection.Trainers.Autoencoder(oneEpoch).Fit(test.OfClass(0).ToDataView(ml));
         var description = detector.Model.Architecture;
         torch.manual_seed(seed);
-        using var embedding = new AutoencoderEmbeddingTransformer(new AutoencoderNetwork(description),
-            new AutoencoderColumns("Features", "Embedding", "Reconstruction", "ReconstructionError"), detector.ScoringBatchSize, [], []);
+        using var embedding = new AutoencoderEmbeddingTransformer(new FittedNetwork(new AutoencoderNetwork(description), "benchmark"),
+            new AutoencoderColumns("Features", "Embedding", "Reconstruction", "ReconstructionError"), detector.ScoringBatchSize);
         var native = detector.ToAnomalyPredictionTransformer();
         var copies = Math.Max(1, settings.Rows / test.Count);
         var pixels = new float[copies * test.Pixels.Length];

@@ -2,9 +2,9 @@ using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Runtime;
 using Microsoft.ML.Trainers;
-using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Training;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders.Anomaly;
 
@@ -17,7 +17,6 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
 {
     private readonly IHost host;
     private readonly AutoencoderAnomalyOptions options;
-    private readonly AutoencoderEstimator autoencoder;
 
     internal AutoencoderAnomalyTrainer(IHostEnvironment env, AutoencoderAnomalyOptions options)
     {
@@ -25,8 +24,6 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         AutoencoderAnomalyOptionsValidation.Validate(options);
         host = env.Register(nameof(AutoencoderAnomalyTrainer));
         this.options = options.Clone();
-        this.options.Autoencoder.InputColumnName = options.FeatureColumnName;
-        autoencoder = new AutoencoderEstimator(env, this.options.Autoencoder);
     }
 
     /// <summary>A copy of the options this trainer trains with.</summary>
@@ -43,25 +40,19 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShape.Create(input.Schema));
-        var inputSize = ((VectorDataViewType)input.Schema[options.FeatureColumnName].Type).Size;
         var settings = options.Autoencoder;
         using var channel = host.Start("Training autoencoder anomaly detector");
-        var description = autoencoder.Describe(inputSize, channel);
-        var seed = settings.Seed ?? host.Rand.Next();
-        TorchRuntime.EnsureLoaded();
-        using var data = TrainingData.Load(input, options.FeatureColumnName, inputSize, settings.SkipRowsWithNonFiniteValues, host.CheckAlive);
-        data.ReportSkipped(channel, options.FeatureColumnName);
+        using var run = TrainingRun.Start(host, channel, input, options.FeatureColumnName, settings);
+        var data = run.Data;
         var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
         if (standardization is not null)
             data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
-        channel.Info($"Training a {settings.Kind} autoencoder anomaly detector {inputSize} -> [{string.Join(", ", settings.HiddenLayerSizes)}] -> " +
-                     $"{settings.LatentDimension} on {data.Rows} rows{(standardization is null ? "" : ", standardized")} (seed {seed}).");
-        var trained = TrainingLoop.Train(data, description, settings, seed, channel, host.CheckAlive);
+        var trained = run.Train("autoencoder anomaly detector", nameof(AutoencoderAnomalyModelParameters), standardization is null ? "" : ", standardized");
 
-        var vaeScoring = description.Bottleneck == BottleneckKind.Gaussian
-            ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, seed, settings.Likelihood == VaeLikelihood.Bernoulli)
+        var vaeScoring = run.Description.Bottleneck == BottleneckKind.Gaussian
+            ? new VaeScoring(options.VaeScore, options.VaeScoringSamples, run.Seed, settings.Likelihood == VaeLikelihood.Bernoulli)
             : null;
-        var model = new AutoencoderAnomalyModelParameters(trained.Network, standardization, vaeScoring, trained.TrainingLoss, trained.ValidationLoss, data.SkippedRows);
+        var model = trained.Into(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring));
         try
         {
             float threshold;
@@ -93,7 +84,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        autoencoder.GetOutputSchema(inputSchema);
+        SchemaChecks.RequireSingleVector(inputSchema, options.FeatureColumnName);
         var result = inputSchema.ToDictionary(c => c.Name);
         result[DefaultColumnNames.Score] = new SchemaShape.Column(DefaultColumnNames.Score, SchemaShape.Column.VectorKind.Scalar, NumberDataViewType.Single, false);
         result[DefaultColumnNames.PredictedLabel] = new SchemaShape.Column(DefaultColumnNames.PredictedLabel, SchemaShape.Column.VectorKind.Scalar, BooleanDataViewType.Instance, false);

@@ -55,7 +55,7 @@ internal sealed class TrainingObjective
                     penalties.Add(new KLSparsityPenalty(options.SparsityTarget, options.SparsityKLWeight));
                 break;
             case AutoencoderKind.KSparse:
-                schedule = new KSparseSchedule(options.KSparseInitialK ?? options.LatentDimension, options.KSparseK, totalEpochs);
+                schedule = new KSparseSchedule(options.KSparseInitialK ?? network.Description.LatentDimension, options.KSparseK, totalEpochs);
                 break;
             case AutoencoderKind.Contractive:
                 penalties.Add(new ContractivePenalty(options.ContractiveWeight, options.ContractiveProjections, generator));

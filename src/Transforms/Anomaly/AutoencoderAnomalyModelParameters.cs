@@ -7,6 +7,7 @@ using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
 using TorchSharp;
+using MLNetAutoencoders.Validation;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(AutoencoderAnomalyModelParameters), null, typeof(SignatureLoadModel),
@@ -42,14 +43,6 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         this.standardization = standardization;
         this.vaeScoring = vaeScoring;
         vaeNoise = vaeScoring?.Noise(network.Description.LatentDimension) ?? [];
-    }
-
-    /// <summary>Takes ownership of <paramref name="network"/>, a trained module, with its training history.</summary>
-    internal AutoencoderAnomalyModelParameters(AutoencoderNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
-        IReadOnlyList<float> trainingLoss, IReadOnlyList<float> validationLoss, long? skippedTrainingRows = null)
-        : this(new FittedNetwork(network, nameof(AutoencoderAnomalyModelParameters), new TrainingHistory(trainingLoss, validationLoss, skippedTrainingRows)),
-            standardization, vaeScoring)
-    {
     }
 
     /// <summary>The variant the autoencoder was trained as.</summary>
@@ -154,7 +147,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         ArgumentNullException.ThrowIfNull(schema);
         Fitted.ThrowIfDisposed();
         var feature = schema.Feature ?? throw new ArgumentException("The autoencoder anomaly detector needs a feature column.", nameof(schema));
-        InputColumn.Check(schema.Schema, feature.Name, InputSize);
+        SchemaChecks.RequireSingleVector(schema.Schema, feature.Name, InputSize);
         TorchRuntime.EnsureLoaded();
         return new AnomalyBoundMapper(this, schema);
     }

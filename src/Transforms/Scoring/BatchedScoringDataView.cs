@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders.Scoring;
 
@@ -23,7 +24,7 @@ internal sealed class BatchedScoringDataView : IDataView
         this.source = source;
         this.scorer = scorer;
         this.batchSize = batchSize;
-        inputColumn = scorer.InputSize == 0 ? null : InputColumn.Check(source.Schema, inputColumnName, scorer.InputSize);
+        inputColumn = scorer.InputSize == 0 ? null : SchemaChecks.RequireSingleVector(source.Schema, inputColumnName, scorer.InputSize);
         Schema = BuildSchema(source.Schema, scorer.Outputs);
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders.Scoring;
 
@@ -17,7 +18,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
     {
         InputSchema = inputSchema;
         this.scorer = scorer;
-        inputColumn = scorer.InputSize == 0 ? null : InputColumn.Check(inputSchema, inputColumnName, scorer.InputSize);
+        inputColumn = scorer.InputSize == 0 ? null : SchemaChecks.RequireSingleVector(inputSchema, inputColumnName, scorer.InputSize);
         OutputSchema = BatchedScoringDataView.BuildSchema(inputSchema, scorer.Outputs);
     }
 

@@ -140,7 +140,7 @@ public class AutoencoderEstimatorTests
         ml.Model.Save(model, data.Schema, stream);
         stream.Position = 0;
         var copy = (AutoencoderEmbeddingTransformer)ml.Model.Load(stream, out _);
-        return new AutoencoderEmbeddingTransformer(copy.Module, copy.Columns, batchSize, copy.TrainingLoss, copy.ValidationLoss);
+        return new AutoencoderEmbeddingTransformer(copy.FittedNetwork, copy.Columns, batchSize);
     }
 
     [Fact]

@@ -1,0 +1,57 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Runtime;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+
+namespace MLNetAutoencoders.Training;
+
+/// <summary>
+/// The fit prologue every trainer shares, from a checked input view to a trained network: the input size, the
+/// architecture, the seed, the native runtime and the rows in memory (<see cref="Start"/>); then, after any
+/// preparation of <see cref="Data"/> in place (the detector standardizes it), the training loop (<see cref="Train"/>).
+/// Owns the rows until disposed.
+/// </summary>
+internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed, TrainingData data)
+    : IDisposable
+{
+    /// <summary>The network the options describe for the input column's size.</summary>
+    public NetworkDescription Description { get; } = description;
+
+    /// <summary>The seed of training: <c>options.Seed</c>, or one drawn from the host.</summary>
+    public int Seed { get; } = seed;
+
+    /// <summary>The training rows in memory; rows with non-finite values already left out (or rejected) and reported.</summary>
+    public TrainingData Data { get; } = data;
+
+    /// <summary>
+    /// Describes the network for <paramref name="columnName"/> (a known-size vector of Single, checked by the caller), fixes
+    /// the seed, loads the native runtime and reads the rows.
+    /// </summary>
+    public static TrainingRun Start(IHost host, IChannel channel, IDataView input, string columnName, AutoencoderOptions options)
+    {
+        var inputSize = ((VectorDataViewType)input.Schema[columnName].Type).Size;
+        var description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
+        var seed = options.Seed ?? host.Rand.Next();
+        TorchRuntime.EnsureLoaded();
+        var data = TrainingData.Load(input, columnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        data.ReportSkipped(channel, columnName);
+        return new TrainingRun(host, channel, options, description, seed, data);
+    }
+
+    /// <summary>
+    /// Logs what is trained — "a {Kind} <paramref name="what"/> sizes on N rows<paramref name="detail"/> (seed S)" — runs
+    /// the training loop on <see cref="Data"/> and returns the network with its history, for the model named
+    /// <paramref name="ownerName"/> to own.
+    /// </summary>
+    public FittedNetwork Train(string what, string ownerName, string detail = "")
+    {
+        channel.Info($"Training a {options.Kind} {what} {Description.InputSize} -> [{string.Join(", ", options.HiddenLayerSizes)}] -> " +
+                     $"{Description.LatentDimension} on {Data.Rows} rows{detail} (seed {Seed}).");
+        var trained = TrainingLoop.Train(Data, Description, options, Seed, channel, host.CheckAlive);
+        return new FittedNetwork(trained.Network, ownerName, new TrainingHistory(trained.TrainingLoss, trained.ValidationLoss, Data.SkippedRows));
+    }
+
+    /// <summary>Frees the rows.</summary>
+    public void Dispose() => Data.Dispose();
+}
