@@ -25,7 +25,12 @@ internal sealed class DisposalGuard(string ownerName, Action release) : IDisposa
     }
 
     /// <summary>Throws <see cref="ObjectDisposedException"/> once disposed.</summary>
-    public void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(disposed, ownerName);
+    public void ThrowIfDisposed()
+    {
+        // Not ObjectDisposedException.ThrowIf(disposed, ownerName): that overload names the type of its second argument (String).
+        if (disposed)
+            throw new ObjectDisposedException(ownerName);
+    }
 
     public void Dispose()
     {
