@@ -11,7 +11,7 @@ namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
 /// Where Transform's time goes: the steps of src/Transforms/Scoring (BatchedScoringDataView.FillBatch reading rows,
-/// AutoencoderScorer.Score's tensor creation, copy in and out with the internal TensorData, encoder forward) timed
+/// EmbeddingScorer.ScoreBatch's tensor creation, copy in and out with the internal TensorData, encoder forward) timed
 /// separately, and variants of the input-tensor step (TorchSharp's element accessor, a fresh tensor per batch, one
 /// reused tensor).
 /// </summary>

@@ -1,7 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace MLNetAutoencoders.Scoring;
+namespace MLNetAutoencoders.Sampling;
 
 /// <summary>
 /// A view of <c>count</c> rows and no columns: positions 0 to count - 1, nothing stored. Generation scores it with a
