@@ -18,9 +18,8 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
     internal AutoencoderEstimator(IHostEnvironment env, AutoencoderOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
-        AutoencoderOptionsValidation.Validate(options);
+        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), AutoencoderOptionsValidation.Validate);
         host = env.Register(nameof(AutoencoderEstimator));
-        this.options = options.Clone();
     }
 
     /// <summary>A copy of the options this estimator trains with.</summary>

@@ -18,10 +18,9 @@ public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
     internal VaeSamplerEstimator(IHostEnvironment env, VaeSamplerOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
-        VaeSamplerOptionsValidation.Validate(options);
+        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), VaeSamplerOptionsValidation.Validate);
         this.env = env;
         host = env.Register(nameof(VaeSamplerEstimator));
-        this.options = options.Clone();
     }
 
     /// <summary>A copy of the options this estimator fits with.</summary>

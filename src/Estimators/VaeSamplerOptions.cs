@@ -54,7 +54,7 @@ public sealed class VaeSamplerOptions
     internal VaeSamplerOptions Clone()
     {
         var copy = (VaeSamplerOptions)MemberwiseClone();
-        copy.Vae = Vae.Clone();
+        copy.Vae = Vae?.Clone()!; // null is rejected by the validation of the copy
         return copy;
     }
 }

@@ -76,14 +76,9 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEEMBEDT", LoaderSignature, typeof(AutoencoderEmbeddingTransformer));
 
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        // *** Binary format ***
-        // columns (AutoencoderColumns.Write), int: scoring batch size, network description,
-        // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
-        Columns.Write(ctx);
-        SaveNetwork(ctx, withHistory: true);
-    }
+    // *** Binary format *** columns (AutoencoderColumns.Write), then the network with its loss histories
+    // (AutoencoderTransformerBase.SaveModel: scoring batch size, description, training and validation loss, weights).
+    private protected override void SaveHeader(ModelSaveContext ctx) => Columns.Write(ctx);
 
     // Factory method for SignatureLoadModel.
     private static AutoencoderEmbeddingTransformer Create(IHostEnvironment env, ModelLoadContext ctx)

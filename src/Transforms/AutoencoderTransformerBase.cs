@@ -90,22 +90,29 @@ public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
         SaveModel(ctx);
     }
 
-    /// <summary>Writes the entry after its version stamp (its binary format is documented where it is implemented).</summary>
-    private protected abstract void SaveModel(ModelSaveContext ctx);
-
     /// <summary>
-    /// Writes the network part of an entry that holds its own network, after the transformer's header:
-    /// int: scoring batch size, network description, [float[]: training loss, float[]: validation loss], weights.
+    /// Writes the entry after its version stamp. By default, for a transformer that holds its own network:
+    /// its header (<see cref="SaveHeader"/>), int: scoring batch size, network description,
+    /// [float[]: training loss, float[]: validation loss, when <see cref="SavesHistory"/>], weights (NetworkWeights).
     /// </summary>
-    private protected void SaveNetwork(ModelSaveContext ctx, bool withHistory)
+    private protected virtual void SaveModel(ModelSaveContext ctx)
     {
+        SaveHeader(ctx);
         ctx.Writer.Write(ScoringBatchSize);
         Fitted.WriteDescription(ctx.Writer);
-        Fitted.WriteWeights(ctx.Writer, withHistory);
+        Fitted.WriteWeights(ctx.Writer, SavesHistory);
     }
 
+    /// <summary>The transformer's own part of the entry, before the network (its columns or settings).</summary>
+    private protected virtual void SaveHeader(ModelSaveContext ctx)
+    {
+    }
+
+    /// <summary>Whether the entry holds the loss histories (a format fact of each entry kind since v0.1.0).</summary>
+    private protected virtual bool SavesHistory => true;
+
     /// <summary>
-    /// Reads what <see cref="SaveNetwork"/> wrote and builds the transformer with <paramref name="create"/>: every count
+    /// Reads what <see cref="SaveModel"/> wrote after the header and builds the transformer with <paramref name="create"/>: every count
     /// and size is checked before allocating (<paramref name="checkDescription"/> may reject the description too), and a
     /// failure frees the network and surfaces as a <see cref="FormatException"/> naming <paramref name="what"/>.
     /// </summary>

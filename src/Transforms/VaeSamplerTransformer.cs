@@ -176,13 +176,11 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
 
     private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("VAESAMPT", LoaderSignature, typeof(VaeSamplerTransformer));
 
-    private protected override void SaveModel(ModelSaveContext ctx)
-    {
-        // *** Binary format ***
-        // settings (VaeSamplerSettings.Write), int: scoring batch size, network description, weights (NetworkWeights)
-        Settings.Write(ctx);
-        SaveNetwork(ctx, withHistory: false);
-    }
+    // *** Binary format *** settings (VaeSamplerSettings.Write), then the network without loss histories
+    // (AutoencoderTransformerBase.SaveModel: scoring batch size, description, weights).
+    private protected override void SaveHeader(ModelSaveContext ctx) => Settings.Write(ctx);
+
+    private protected override bool SavesHistory => false;
 
     // Factory method for SignatureLoadModel.
     private static VaeSamplerTransformer Create(IHostEnvironment env, ModelLoadContext ctx)

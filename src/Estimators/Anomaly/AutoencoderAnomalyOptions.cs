@@ -66,7 +66,7 @@ public sealed class AutoencoderAnomalyOptions
     internal AutoencoderAnomalyOptions Clone()
     {
         var clone = (AutoencoderAnomalyOptions)MemberwiseClone();
-        clone.Autoencoder = Autoencoder.Clone();
+        clone.Autoencoder = Autoencoder?.Clone()!; // null is rejected by the validation of the copy
         return clone;
     }
 }

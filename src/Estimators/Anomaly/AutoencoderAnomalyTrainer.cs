@@ -21,9 +21,8 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     internal AutoencoderAnomalyTrainer(IHostEnvironment env, AutoencoderAnomalyOptions options)
     {
         ArgumentNullException.ThrowIfNull(env);
-        AutoencoderAnomalyOptionsValidation.Validate(options);
+        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), AutoencoderAnomalyOptionsValidation.Validate);
         host = env.Register(nameof(AutoencoderAnomalyTrainer));
-        this.options = options.Clone();
     }
 
     /// <summary>A copy of the options this trainer trains with.</summary>

@@ -44,4 +44,16 @@ internal static class OptionChecks
     [DoesNotReturn]
     public static void Fail(string option, object value, string expected) =>
         throw new ArgumentOutOfRangeException(option, value, $"{option} must be {expected}; got {value}.");
+
+    /// <summary>
+    /// A copy of <paramref name="options"/> that has passed <paramref name="validate"/>: what an estimator keeps, so a
+    /// caller changing its options object afterwards changes neither the estimator nor what was checked.
+    /// </summary>
+    public static T ValidatedCopy<T>(T options, Func<T, T> clone, Action<T> validate) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var copy = clone(options);
+        validate(copy);
+        return copy;
+    }
 }
