@@ -10,11 +10,14 @@ namespace MLNetAutoencoders.Benchmarks;
 /// <param name="Seeded">Whether its result depends on the seed (then it runs once per seed, otherwise once).</param>
 internal sealed record DetectorInfo(string Id, string Name, bool Seeded);
 
-/// <summary>One detector's scores of a task's test rows (higher = more anomalous), from one seed (null: not seeded).</summary>
-internal sealed record DetectorScores(string Detector, int? Seed, double[] Scores, double Seconds);
+/// <summary>
+/// One detector's scores of a task's test rows (higher = more anomalous), from one seed (null: not seeded);
+/// <paramref name="Seconds"/> fit and scoring, <paramref name="FitSeconds"/> the fit alone.
+/// </summary>
+internal sealed record DetectorScores(string Detector, int? Seed, double[] Scores, double Seconds, double FitSeconds);
 
 /// <summary>One detector's quality on one task with one seed; <paramref name="NonFiniteScores"/> test rows had no finite score.</summary>
-internal sealed record DetectorRun(string Detector, int? Seed, double RocAuc, double AveragePrecision, double Seconds, int NonFiniteScores);
+internal sealed record DetectorRun(string Detector, int? Seed, double RocAuc, double AveragePrecision, double Seconds, int NonFiniteScores, double FitSeconds);
 
 /// <summary>An ML.NET detector: an estimator writing a "Score" column (higher = more anomalous) for a seed.</summary>
 internal sealed record MlNetDetector(DetectorInfo Info, Func<MLContext, int, IEstimator<ITransformer>> Create);
@@ -36,16 +39,23 @@ internal static class DetectorComparison
         setVersion(version);
         scores.AddRange(sklearnScores);
 
-        var runs = scores.Select(s =>
-        {
-            var nonFinite = s.Scores.Count(v => !double.IsFinite(v));
-            var quality = DetectionMetrics.Evaluate(RankNonFiniteLowest(s.Scores), task.TestIsAnomaly);
-            return new DetectorRun(s.Detector, s.Seed, quality.RocAuc, quality.AveragePrecision, s.Seconds, nonFinite);
-        }).ToList();
+        var runs = scores.Select(s => Evaluate(task, s)).ToList();
         foreach (var run in runs)
-            Console.WriteLine(Invariant($"  {task.Name,-16} {run.Detector,-24} seed {run.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-3} ROC-AUC {run.RocAuc:F4}  AP {run.AveragePrecision:F4}  {run.Seconds:F1} s{(run.NonFiniteScores > 0 ? $"  ({run.NonFiniteScores} non-finite scores, ranked lowest)" : "")}"));
+            PrintRun(task.Name, run);
         return runs;
     }
+
+    /// <summary>Scores' ROC-AUC and average precision on the task's test rows, non-finite scores ranked lowest.</summary>
+    public static DetectorRun Evaluate(AnomalyTask task, DetectorScores s)
+    {
+        var nonFinite = s.Scores.Count(v => !double.IsFinite(v));
+        var quality = DetectionMetrics.Evaluate(RankNonFiniteLowest(s.Scores), task.TestIsAnomaly);
+        return new DetectorRun(s.Detector, s.Seed, quality.RocAuc, quality.AveragePrecision, s.Seconds, nonFinite, s.FitSeconds);
+    }
+
+    /// <summary>One line per run: task, detector, seed, ROC-AUC, AP, seconds.</summary>
+    public static void PrintRun(string task, DetectorRun run) =>
+        Console.WriteLine(Invariant($"  {task,-16} {run.Detector,-24} seed {run.Seed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-",-3} ROC-AUC {run.RocAuc:F4}  AP {run.AveragePrecision:F4}  {run.Seconds:F1} s (fit {run.FitSeconds:F1} s){(run.NonFiniteScores > 0 ? $"  ({run.NonFiniteScores} non-finite scores, ranked lowest)" : "")}"));
 
     /// <summary>
     /// Non-finite scores (ML.NET's RandomizedPca returns NaN where its float32 residual norm² − projection norm² rounds
@@ -58,15 +68,19 @@ internal static class DetectorComparison
         return scores.Select(v => double.IsFinite(v) ? v : finite - 1).ToArray();
     }
 
-    private static DetectorScores ScoreWithMlNet(AnomalyTask task, MlNetDetector detector, int seed)
+    /// <summary>Fits the detector on the task's training rows with <paramref name="seed"/> and scores its test rows.</summary>
+    public static DetectorScores ScoreWithMlNet(AnomalyTask task, MlNetDetector detector, int seed)
     {
         var ml = new MLContext(seed: seed);
+        var training = task.TrainView(ml);
+        var testing = task.TestView(ml);
         var clock = Stopwatch.StartNew();
-        var model = detector.Create(ml, seed).Fit(task.TrainView(ml));
+        var model = detector.Create(ml, seed).Fit(training);
+        var fitSeconds = clock.Elapsed.TotalSeconds;
         try
         {
-            var scores = model.Transform(task.TestView(ml)).GetColumn<float>("Score").Select(s => (double)s).ToArray();
-            return new DetectorScores(detector.Info.Id, detector.Info.Seeded ? seed : null, scores, clock.Elapsed.TotalSeconds);
+            var scores = model.Transform(testing).GetColumn<float>("Score").Select(s => (double)s).ToArray();
+            return new DetectorScores(detector.Info.Id, detector.Info.Seeded ? seed : null, scores, clock.Elapsed.TotalSeconds, fitSeconds);
         }
         finally
         {

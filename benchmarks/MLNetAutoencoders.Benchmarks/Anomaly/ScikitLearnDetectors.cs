@@ -11,7 +11,11 @@ namespace MLNetAutoencoders.Benchmarks;
 /// <param name="PcaComponents">Components of the PCA reconstruction.</param>
 /// <param name="NearestNeighbours">k of the kNN distance.</param>
 /// <param name="Standardize">Scale every feature with the training rows' mean and standard deviation first.</param>
-internal sealed record ScikitLearnDetectors(int PcaComponents, int NearestNeighbours, bool Standardize)
+/// <param name="SameRows">
+/// The task's test rows are its training rows (unsupervised: fit on all rows, score the same rows); the kNN distance
+/// then leaves each row itself out.
+/// </param>
+internal sealed record ScikitLearnDetectors(int PcaComponents, int NearestNeighbours, bool Standardize, bool SameRows = false)
 {
     public const string Script = "sklearn_detectors.py";
 
@@ -31,7 +35,7 @@ internal sealed record ScikitLearnDetectors(int PcaComponents, int NearestNeighb
     ];
 
     /// <summary>Writes the task's matrices to a temporary folder, runs the script and reads every detector's test scores.</summary>
-    /// <returns>The scores, the seconds (fit + scoring) of each run, and scikit-learn's version.</returns>
+    /// <returns>The scores, the seconds (fit + scoring, and fit alone) of each run, and scikit-learn's version.</returns>
     public (List<DetectorScores> Scores, string Version) Score(AnomalyTask task, IReadOnlyList<int> seeds)
     {
         var directory = Directory.CreateTempSubdirectory("anomaly-sklearn-");
@@ -40,7 +44,10 @@ internal sealed record ScikitLearnDetectors(int PcaComponents, int NearestNeighb
             var train = Path.Combine(directory.FullName, "train.npy");
             var test = Path.Combine(directory.FullName, "test.npy");
             NpyFile.WriteMatrix(train, task.Train, task.TrainRows);
-            NpyFile.WriteMatrix(test, task.Test, task.TestRows);
+            if (SameRows)
+                test = train;
+            else
+                NpyFile.WriteMatrix(test, task.Test, task.TestRows);
             var files = seeds.Select(s => ($"iforest-seed{s}", IsolationForest, (int?)s))
                 .Append(("pca", PcaReconstruction, null)).Append(("knn", NearestNeighbourDistance, null)).ToArray();
             string[] arguments =
@@ -48,11 +55,12 @@ internal sealed record ScikitLearnDetectors(int PcaComponents, int NearestNeighb
                 train, test, directory.FullName, "--seeds", string.Join(',', seeds.Select(s => s.ToString(CultureInfo.InvariantCulture))),
                 "--pca-components", Invariant($"{PcaComponents}"), "--knn-k", Invariant($"{NearestNeighbours}"),
                 .. Standardize ? ["--standardize"] : Array.Empty<string>(),
+                .. SameRows ? ["--same-rows"] : Array.Empty<string>(),
             ];
             var printed = PythonReference.Run(Script, arguments, TimeSpan.FromMinutes(20),
-                [.. files.Select(f => f.Item1 + "_seconds"), "sklearn_version_major", "sklearn_version_minor"]);
+                [.. files.SelectMany(f => new[] { f.Item1 + "_seconds", f.Item1 + "_fit_seconds" }), "sklearn_version_major", "sklearn_version_minor"]);
             var scores = files.Select(f => new DetectorScores(f.Item2, f.Item3,
-                NpyFile.ReadVector(Path.Combine(directory.FullName, f.Item1 + ".npy")), printed[f.Item1 + "_seconds"])).ToList();
+                NpyFile.ReadVector(Path.Combine(directory.FullName, f.Item1 + ".npy")), printed[f.Item1 + "_seconds"], printed[f.Item1 + "_fit_seconds"])).ToList();
             foreach (var s in scores.Where(s => s.Scores.Length != task.TestRows))
                 throw new InvalidOperationException($"{Script} wrote {s.Scores.Length} {s.Detector} scores for {task.TestRows} test rows.");
             return (scores, Invariant($"{printed["sklearn_version_major"]}.{printed["sklearn_version_minor"]}"));
