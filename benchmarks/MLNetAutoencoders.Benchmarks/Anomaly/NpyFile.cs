@@ -51,6 +51,33 @@ internal static partial class NpyFile
         return values;
     }
 
+    /// <summary>Reads a 2-D float32 or float64 matrix (C order) as row-major Singles.</summary>
+    /// <exception cref="InvalidDataException">Not a little-endian 2-D float array in C order.</exception>
+    public static (float[] Values, int Rows, int Columns) ReadMatrix(string path)
+    {
+        using var file = File.OpenRead(path);
+        using var reader = new BinaryReader(file);
+        if (!reader.ReadBytes(6).AsSpan().SequenceEqual(Magic.AsSpan(0, 6)))
+            throw new InvalidDataException($"{path} is not a .npy file.");
+        var major = reader.ReadByte();
+        reader.ReadByte();
+        var headerLength = major == 1 ? reader.ReadUInt16() : (int)reader.ReadUInt32();
+        var header = Encoding.ASCII.GetString(reader.ReadBytes(headerLength));
+        var match = MatrixHeaderPattern().Match(header);
+        if (!match.Success || header.Contains("'fortran_order': True", StringComparison.Ordinal))
+            throw new InvalidDataException($"{path}: expected a 2-D little-endian float array in C order, header {header.Trim()}");
+        var rows = int.Parse(match.Groups["rows"].Value, CultureInfo.InvariantCulture);
+        var columns = int.Parse(match.Groups["columns"].Value, CultureInfo.InvariantCulture);
+        var values = new float[rows * columns];
+        var isDouble = match.Groups["type"].Value == "f8";
+        for (var i = 0; i < values.Length; i++)
+            values[i] = isDouble ? (float)reader.ReadDouble() : reader.ReadSingle();
+        return (values, rows, columns);
+    }
+
     [GeneratedRegex(@"'descr': '<(?<type>f8|f4)'.*'shape': \((?<length>\d+),\)")]
     private static partial Regex HeaderPattern();
+
+    [GeneratedRegex(@"'descr': '<(?<type>f8|f4)'.*'shape': \((?<rows>\d+), (?<columns>\d+)\)")]
+    private static partial Regex MatrixHeaderPattern();
 }
