@@ -14,7 +14,7 @@ const string Usage = """
       memory    score 1M rows (the test set repeated 100x, streamed): working set / private bytes growth
       profile   time split of the training loop's and Transform's steps (ours vs raw)
       all       memory, speed, quality with their defaults
-      anomaly   <fmnist|tabular|throughput|all> [options]: anomaly detectors (AnomalyBenchmark.cs; anomaly --help)
+      anomaly   <fmnist|tabular|suite|throughput|all> [options]: anomaly detectors (AnomalyBenchmark.cs; anomaly --help)
       sampler   [options]: VAE sampler generation vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
       soak      [options]: 30 epochs then 1M rows scored, memory and live tensors (SoakBenchmark.cs; soak --help)
       readme    rewrite the generated blocks of README.md and benchmarks/README.md from the results files

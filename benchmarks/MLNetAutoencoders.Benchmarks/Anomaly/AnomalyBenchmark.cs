@@ -10,6 +10,7 @@ namespace MLNetAutoencoders.Benchmarks;
 /// <list type="bullet">
 /// <item><c>fmnist</c>: Fashion-MNIST one-class, ten classes (<see cref="FashionMnistOneClass"/>).</item>
 /// <item><c>tabular</c>: Wisconsin breast cancer, five splits (<see cref="BreastCancerSplits"/>).</item>
+/// <item><c>suite</c>: eleven tables, unsupervised (fit on all rows, score the same rows), five seeds (<see cref="AnomalySuite"/>).</item>
 /// <item><c>throughput</c>: scoring rows/s against the embedding transform (<see cref="ScoringThroughput"/>).</item>
 /// </list>
 /// A missing Python, scikit-learn or data set is an error (non-zero exit), never a skipped reference.
@@ -37,6 +38,7 @@ public static class AnomalyBenchmark
         {
             case "fmnist": FashionMnistOneClass.Run(settings); break;
             case "tabular": BreastCancerSplits.Run(settings); break;
+            case "suite": AnomalySuite.Run(settings); break;
             case "throughput": ScoringThroughput.Run(settings); break;
             case "all":
                 FashionMnistOneClass.Run(settings);

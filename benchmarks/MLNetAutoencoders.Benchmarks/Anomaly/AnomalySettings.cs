@@ -8,10 +8,13 @@ namespace MLNetAutoencoders.Benchmarks;
 internal sealed class AnomalySettings
 {
     public const string Usage = """
-        Usage: anomaly <fmnist|tabular|throughput|all> [options]
-          --seeds N           seeds 1..N of the seeded detectors: ours, RandomizedPca, IsolationForest (default 3)
+        Usage: anomaly <fmnist|tabular|suite|throughput|all> [options]
+          --seeds N           seeds 1..N of the seeded detectors: ours, RandomizedPca, IsolationForest
+                              (default 3; suite: 5, each seed also draws the tables)
           --pca-rank N        rank of ML.NET's RandomizedPca and components of scikit-learn's PCA
-                              (default 20 for fmnist, 5 for tabular)
+                              (default 20 for fmnist, 5 for tabular; suite: ceil(features / 4) capped at 20)
+          --tables a,b        suite: only these tables (default all but large; names in anomaly_tables.py)
+          --large             suite: only the 50,000 x 10 table (fit time against the 30 s goal) -> anomaly-suite-large.json
           --classes 0,1,...   fmnist: the normal classes to run (default all ten)
           --train-rows N      fmnist: only the class's first N training images (smoke tests; default all 6,000)
           --test-rows N       fmnist: only the first N test images (smoke tests; default all 10,000)
@@ -22,7 +25,8 @@ internal sealed class AnomalySettings
           --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
         Detector overrides (default: the detector's defaults; reported results use none):
           --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --no-standardize  --vae-score S
-        Runs with restricted classes, rows, fewer than 3 seeds, fewer than 5 repeats or overrides write anomaly-*-custom.json.
+        Runs with restricted classes, rows or tables, fewer than 3 seeds (suite: 5), fewer than 5 repeats, a --pca-rank
+        (suite) or overrides write anomaly-*-custom.json.
         scikit-learn's detectors run in the same run: /usr/bin/python3 with python3-sklearn (sklearn_detectors.py).
         """;
 
@@ -39,6 +43,12 @@ internal sealed class AnomalySettings
     public int[] Seeds { get; private set; } = [1, 2, 3];
 
     public int? PcaRank { get; private set; }
+
+    /// <summary>suite: the tables asked for with --tables (null: the suite's default set).</summary>
+    public string[]? Tables { get; private set; }
+
+    /// <summary>suite: the large table only.</summary>
+    public bool Large { get; private set; }
 
     public int? TrainRows { get; private set; }
 
@@ -59,6 +69,8 @@ internal sealed class AnomalySettings
     public static AnomalySettings Parse(string[] args)
     {
         var s = new AnomalySettings { Arguments = args };
+        if (args.Length > 0 && args[0] == "suite")
+            s.Seeds = [1, 2, 3, 4, 5];
         for (var i = 1; i < args.Length; i++)
         {
             var option = args[i];
@@ -68,6 +80,8 @@ internal sealed class AnomalySettings
             {
                 case "--seeds": s.Seeds = Enumerable.Range(1, Positive(option, NextInt())).ToArray(); break;
                 case "--pca-rank": s.PcaRank = Positive(option, NextInt()); break;
+                case "--tables": s.Tables = Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries); break;
+                case "--large": s.Large = true; break;
                 case "--classes": s.Classes = Next().Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--train-rows": s.TrainRows = Positive(option, NextInt()); break;
                 case "--test-rows": s.TestRows = Positive(option, NextInt()); break;
