@@ -10,7 +10,7 @@ fit on all of X (anomalies included, unlabelled) and score the same rows. No dat
 
 Tables (ODDS-style down-sampling: the anomaly class is reduced to a few percent of the rows):
   breastw     scikit-learn's Wisconsin diagnostic breast cancer: 357 benign normal, malignant drawn to 10 % of rows (40)
-  digits      scikit-learn's digits (8x8): classes 1-9 normal (1,617), 80 zeros drawn as anomalies
+  digits      scikit-learn's digits (8x8): classes 1-9 normal (1,619), 80 zeros drawn as anomalies
   wine        scikit-learn's wine: classes 2 and 3 normal (119), 10 rows of class 1 drawn as anomalies (ODDS wine)
   iris        scikit-learn's iris: versicolor and virginica normal (100), 5 setosa drawn as anomalies
   fmnist-C    Fashion-MNIST test images: class C's 1,000 normal, 53 drawn from the nine other classes (5 % of rows);
@@ -36,7 +36,7 @@ OPTIONAL = ["large"]
 
 DESCRIPTIONS = {
     "breastw": "scikit-learn breast cancer: 357 benign rows normal, 40 malignant rows drawn (10 % of rows)",
-    "digits": "scikit-learn digits: classes 1-9 normal (1,617 rows), 80 zeros drawn as anomalies",
+    "digits": "scikit-learn digits: classes 1-9 normal (1,619 rows), 80 zeros drawn as anomalies",
     "wine": "scikit-learn wine: classes 2 and 3 normal (119 rows), 10 rows of class 1 drawn as anomalies",
     "iris": "scikit-learn iris: versicolor and virginica normal (100 rows), 5 setosa drawn as anomalies",
     "fmnist": "Fashion-MNIST test images: class {c} normal (1,000), 53 images of the other classes drawn (5 %), pixels in [0, 1]",
@@ -101,8 +101,8 @@ def mixture(rng, d, components=3):
 
 
 def sample_mixture(rng, n, means, covariances, weights):
-    which = rng.choice(len(weights), size=n, p=weights)
-    return np.stack([rng.multivariate_normal(means[k], covariances[k]) for k in which])
+    counts = rng.multinomial(n, weights)
+    return np.concatenate([rng.multivariate_normal(means[k], covariances[k], size=counts[k]) for k in range(len(weights))])
 
 
 def global_anomalies(rng, normal, n, percentage=0.1):
