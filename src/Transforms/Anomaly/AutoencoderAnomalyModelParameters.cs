@@ -8,6 +8,7 @@ using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
 using TorchSharp;
 using MLNetAutoencoders.Validation;
+using Microsoft.ML.Trainers;
 using static TorchSharp.torch;
 
 [assembly: LoadableClass(typeof(AutoencoderAnomalyModelParameters), null, typeof(SignatureLoadModel),
@@ -23,7 +24,8 @@ namespace MLNetAutoencoders.Anomaly;
 /// Higher means more anomalous. Like ML.NET's <c>PcaModelParameters</c>, this is the <c>Model</c> of the
 /// prediction transformer; it can also be bound by ML.NET's own <see cref="AnomalyPredictionTransformer{TModel}"/>.
 /// </summary>
-public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<float>, ISchemaBindableMapper, ICanSaveModel, IDisposable
+public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<float>, ISchemaBindableMapper, ICanSaveModel, IDisposable,
+    ICalculateFeatureContribution, IFeatureContributionMapper
 {
     internal const string LoaderSignature = "AutoencoderAnomalyModel";
 
@@ -140,6 +142,25 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
 
         var negativeLogLikelihood = NetworkMath.NegativeLogLikelihood(decoded, target, vaeScoring.BernoulliLikelihood);
         return negativeLogLikelihood.sum(2).mean([1]).Plus(NetworkMath.GaussianKL(mu, logVariance));
+    }
+
+    FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
+
+    ValueMapper<TSrc, VBuffer<float>> IFeatureContributionMapper.GetFeatureContributionMapper<TSrc, TDst>(int top, int bottom, bool normalize) =>
+        FeatureContributions.Mapper<TSrc>(this, top, bottom, normalize);
+
+    /// <summary>[rows, features]: each feature's squared error (for the negative ELBO, negative log-likelihood), averaged over the posterior samples. Call under a lease.</summary>
+    internal Tensor FeatureErrors(Tensor x)
+    {
+        var network = Fitted.Module;
+        var encoderOutput = network.EncoderOutput(x);
+        if (vaeScoring is null)
+            return network.Decode(network.Code(encoderOutput)).Minus(x).Squared();
+        var eps = tensor(vaeNoise, [1, vaeScoring.Samples, Fitted.Description.LatentDimension]);
+        var z = NetworkMath.Reparameterise(network.Mean(encoderOutput).unsqueeze(1), network.LogVariance(encoderOutput).unsqueeze(1), eps);
+        var decoded = network.Decode(z.flatten(0, 1)).reshape(x.shape[0], vaeScoring.Samples, InputSize);
+        var bernoulli = vaeScoring is { Score: VaeAnomalyScore.NegativeElbo, BernoulliLikelihood: true };
+        return NetworkMath.NegativeLogLikelihood(decoded, x.unsqueeze(1).expand_as(decoded), bernoulli).mean([1]);
     }
 
     ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
