@@ -23,18 +23,24 @@ internal static class AutoencoderOptionsValidation
 
     /// <summary>
     /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
-    /// ignores those and checks only this.
+    /// ignores those and checks only this. With <paramref name="automaticAllowed"/> (the detector, before it sees the
+    /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 and null HiddenLayerSizes mean "automatic".
     /// </summary>
-    public static void ValidateNetworkAndTraining(AutoencoderOptions o)
+    public static void ValidateNetworkAndTraining(AutoencoderOptions o, bool automaticAllowed = false)
     {
         ArgumentNullException.ThrowIfNull(o);
         RequireDefined(o.Kind, nameof(o.Kind));
-        RequirePositive(o.LatentDimension, nameof(o.LatentDimension));
-        if (o.HiddenLayerSizes is null) throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must not be null (use an empty array for no hidden layer).");
-        foreach (var size in o.HiddenLayerSizes)
+        var automaticLatent = automaticAllowed && o.LatentDimension == 0;
+        if (!automaticLatent)
+            RequirePositive(o.LatentDimension, nameof(o.LatentDimension));
+        if (o.HiddenLayerSizes is null && !automaticAllowed)
+            throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must not be null (use an empty array for no hidden layer).");
+        foreach (var size in o.HiddenLayerSizes ?? [])
             if (size < 1 || size > NetworkDescription.MaxLayerSize) Fail(nameof(o.HiddenLayerSizes), size, $"layer sizes in [1, {NetworkDescription.MaxLayerSize}]");
-        RequirePositive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
-        RequirePositive(o.BatchSize, nameof(o.BatchSize));
+        if (!(automaticAllowed && o.NumberOfEpochs == 0))
+            RequirePositive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
+        if (!(automaticAllowed && o.BatchSize == 0))
+            RequirePositive(o.BatchSize, nameof(o.BatchSize));
         RequirePositive(o.ScoringBatchSize, nameof(o.ScoringBatchSize));
         if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate)) Fail(nameof(o.LearningRate), o.LearningRate, "a positive finite value");
         if (!(o.WeightDecay >= 0)) Fail(nameof(o.WeightDecay), o.WeightDecay, "a non-negative value");
@@ -54,7 +60,7 @@ internal static class AutoencoderOptionsValidation
         if (!(o.Beta >= 0)) Fail(nameof(o.Beta), o.Beta, "a non-negative weight");
         if (o.KLWarmupEpochs < 0) Fail(nameof(o.KLWarmupEpochs), o.KLWarmupEpochs, "a non-negative number of epochs");
 
-        if (o.Kind == AutoencoderKind.KSparse)
+        if (o.Kind == AutoencoderKind.KSparse && !automaticLatent)
         {
             if (o.KSparseK < 1 || o.KSparseK > o.LatentDimension) Fail(nameof(o.KSparseK), o.KSparseK, $"k in [1, LatentDimension = {o.LatentDimension}]");
             if (o.KSparseInitialK is { } k0 && (k0 < o.KSparseK || k0 > o.LatentDimension)) Fail(nameof(o.KSparseInitialK), k0, $"a value in [KSparseK = {o.KSparseK}, LatentDimension = {o.LatentDimension}]");

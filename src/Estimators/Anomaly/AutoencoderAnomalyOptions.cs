@@ -48,19 +48,33 @@ public sealed class AutoencoderAnomalyOptions
     public int VaeScoringSamples = 10;
 
     /// <summary>
-    /// The autoencoder defaults of the detector: an undercomplete 256-128-8 ReLU network with an identity output,
-    /// 20 epochs of Adam (1e-3, batch 256). Chosen on the Fashion-MNIST one-class benchmark
-    /// (benchmarks/README.md, anomaly detection): a code of 8 did as well as 32 there and leaves the defaults usable for
-    /// tables of more than 8 features.
+    /// Whether the score adds a density term in code space: the distance from the row's code to the k-th nearest of up to
+    /// <see cref="CodeDensityReferenceRows"/> training codes (k = 5 % of them, at least 5), each term measured in units of
+    /// its spread over the training rows (see <see cref="AutoencoderAnomalyModelParameters"/>). It catches anomalies that
+    /// the network reconstructs well because they lie on the data's manifold but away from most rows. False scores the
+    /// reconstruction alone, as before the term existed.
+    /// </summary>
+    public bool ScoreCodeDensity = true;
+
+    /// <summary>The most training codes the density term keeps (a seeded sample when there are more rows); saved with the model.</summary>
+    public int CodeDensityReferenceRows = 2048;
+
+    /// <summary>
+    /// The autoencoder defaults of the detector: an undercomplete ReLU network with an identity output, trained with Adam
+    /// (1e-3), whose code size, hidden layers, batch size and number of epochs are automatic (0 or null here) and follow
+    /// from the table's features and rows when <c>Fit</c> sees them: code ceil(d / 4) in [1, 8]; hidden layers 256, 128
+    /// for more than 128 features, else one of 2d in [8, 128]; batch n / 16 in [16, 256]; epochs for about 500 gradient
+    /// steps, in [1, 200]. Set any of them to a value to override the rule for that one.
     /// </summary>
     public static AutoencoderOptions DefaultAutoencoder() => new()
     {
         Kind = AutoencoderKind.Undercomplete,
-        HiddenLayerSizes = [256, 128],
-        LatentDimension = 8,
+        HiddenLayerSizes = null!,
+        LatentDimension = 0,
         HiddenActivation = Activation.Relu,
         OutputActivation = Activation.Identity,
-        NumberOfEpochs = 20,
+        NumberOfEpochs = 0,
+        BatchSize = 0,
     };
 
     internal AutoencoderAnomalyOptions Clone()

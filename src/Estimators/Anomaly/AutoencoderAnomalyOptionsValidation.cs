@@ -30,6 +30,8 @@ internal static class AutoencoderAnomalyOptionsValidation
             if (a.OutputActivation == Activation.Sigmoid)
                 throw new ArgumentException("A sigmoid output cannot reconstruct standardized features, which are unbounded: use OutputActivation = Identity, or set Standardize = false.", nameof(o.Standardize));
         }
-        AutoencoderOptionsValidation.ValidateNetworkAndTraining(o.Autoencoder);
+        if (o.CodeDensityReferenceRows < 1 || o.CodeDensityReferenceRows > CodeDensity.MaxReferenceRows)
+            OptionChecks.Fail(nameof(o.CodeDensityReferenceRows), o.CodeDensityReferenceRows, $"in [1, {CodeDensity.MaxReferenceRows}]");
+        AutoencoderOptionsValidation.ValidateNetworkAndTraining(o.Autoencoder, automaticAllowed: true);
     }
 }

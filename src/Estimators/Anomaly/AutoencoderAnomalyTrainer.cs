@@ -39,9 +39,14 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     {
         ArgumentNullException.ThrowIfNull(input);
         GetOutputSchema(SchemaShape.Create(input.Schema));
-        var settings = options.Autoencoder;
         using var channel = host.Start("Training autoencoder anomaly detector");
-        using var run = TrainingRun.Start(host, channel, input, options.FeatureColumnName, settings);
+        using var run = TrainingRun.Start(host, channel, input, options.FeatureColumnName, options.Autoencoder, (autoencoder, rows, features) =>
+        {
+            var resolved = DetectorDefaults.Resolve(autoencoder, rows, features);
+            AutoencoderOptionsValidation.ValidateNetworkAndTraining(resolved);
+            return resolved;
+        });
+        var settings = run.Options;
         var data = run.Data;
         var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
         if (standardization is not null)
@@ -54,6 +59,14 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var model = trained.Into(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring));
         try
         {
+            if (options.ScoreCodeDensity)
+            {
+                var (reconstruction, codes) = model.ScoreParts(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
+                var density = CodeDensity.Fit(codes, reconstruction, run.Description.LatentDimension, options.CodeDensityReferenceRows, run.Seed,
+                    unscaled => model.CodeDistances(unscaled, codes, settings.ScoringBatchSize, host.CheckAlive));
+                model = model.WithCodeDensity(density);
+                channel.Info($"Code density: distance to the {density.Neighbours}th nearest of {density.Rows} training codes.");
+            }
             float threshold;
             float? contamination = null;
             if (options.Threshold is { } explicitThreshold)

@@ -26,18 +26,37 @@ internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptio
 
     /// <summary>
     /// Describes the network for <paramref name="columnName"/> (a known-size vector of Single, checked by the caller), fixes
-    /// the seed, loads the native runtime and reads the rows.
+    /// the seed, loads the native runtime and reads the rows. With <paramref name="resolve"/>, the options are first
+    /// completed from the number of rows read and the input size (the detector's automatic defaults), so the network is
+    /// described after the rows are read; without, before (a wrong architecture fails before any row is read).
     /// </summary>
-    public static TrainingRun Start(IHost host, IChannel channel, IDataView input, string columnName, AutoencoderOptions options)
+    public static TrainingRun Start(IHost host, IChannel channel, IDataView input, string columnName, AutoencoderOptions options,
+        Func<AutoencoderOptions, int, int, AutoencoderOptions>? resolve = null)
     {
         var inputSize = ((VectorDataViewType)input.Schema[columnName].Type).Size;
-        var description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
+        var description = resolve is null ? AutoencoderArchitecture.Describe(options, columnName, inputSize, channel) : null;
         var seed = options.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
         var data = TrainingData.Load(input, columnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
-        data.ReportSkipped(channel, columnName);
-        return new TrainingRun(host, channel, options, description, seed, data);
+        try
+        {
+            data.ReportSkipped(channel, columnName);
+            if (resolve is not null)
+            {
+                options = resolve(options, data.Rows, inputSize);
+                description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
+            }
+            return new TrainingRun(host, channel, options, description!, seed, data);
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>The options training runs with (completed by the resolver given to <see cref="Start"/>).</summary>
+    public AutoencoderOptions Options => options;
 
     /// <summary>
     /// Logs what is trained — "a {Kind} <paramref name="what"/> sizes on N rows<paramref name="detail"/> (seed S)" — runs

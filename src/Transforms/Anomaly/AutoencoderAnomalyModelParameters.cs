@@ -17,10 +17,14 @@ using static TorchSharp.torch;
 namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>
-/// The fitted state of an autoencoder anomaly detector: the network, the feature standardization and, for a
-/// variational autoencoder, how posterior samples become a score. The anomaly score of a row is its
-/// reconstruction error: the mean over the features of the squared difference between the (standardized)
-/// row and its reconstruction; for a VAE, that error averaged over posterior samples, or the negative ELBO.
+/// The fitted state of an autoencoder anomaly detector: the network, the feature standardization, for a
+/// variational autoencoder how posterior samples become a score, and the density term in code space. The
+/// reconstruction score of a row is its reconstruction error: the mean over the features of the squared difference
+/// between the (standardized) row and its reconstruction; for a VAE, that error averaged over posterior samples, or
+/// the negative ELBO. With the density term (the default since it was added), the anomaly score is
+/// reconstruction score / its training interquartile range + distance from the row's code to the k-th nearest of a
+/// sample of training codes / its training interquartile range: a row scores high when it reconstructs badly, or when
+/// it reconstructs well but lies where few training rows lie. Without the term, the score is the reconstruction score.
 /// Higher means more anomalous. Like ML.NET's <c>PcaModelParameters</c>, this is the <c>Model</c> of the
 /// prediction transformer; it can also be bound by ML.NET's own <see cref="AnomalyPredictionTransformer{TModel}"/>.
 /// </summary>
@@ -32,9 +36,11 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private readonly FeatureStandardization? standardization;
     private readonly VaeScoring? vaeScoring;
     private readonly float[] vaeNoise;
+    private readonly CodeDensity? codeDensity;
 
     /// <summary>Takes ownership of <paramref name="network"/>.</summary>
-    internal AutoencoderAnomalyModelParameters(FittedNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring)
+    internal AutoencoderAnomalyModelParameters(FittedNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
+        CodeDensity? codeDensity = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (standardization is not null && standardization.Means.Count != network.Description.InputSize)
@@ -45,6 +51,9 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         this.standardization = standardization;
         this.vaeScoring = vaeScoring;
         vaeNoise = vaeScoring?.Noise(network.Description.LatentDimension) ?? [];
+        if (codeDensity is not null && codeDensity.CodeSize != network.Description.LatentDimension)
+            throw new ArgumentException($"The code density holds codes of size {codeDensity.CodeSize}; the network's codes have {network.Description.LatentDimension}.", nameof(codeDensity));
+        this.codeDensity = codeDensity;
     }
 
     /// <summary>The variant the autoencoder was trained as.</summary>
@@ -74,6 +83,18 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
 
     /// <summary>Posterior samples per row of a variational autoencoder's score; 0 for the other kinds.</summary>
     public int VaeScoringSamples => vaeScoring?.Samples ?? 0;
+
+    /// <summary>
+    /// Whether the score adds the density term in code space (see the class remarks); false for models saved before it
+    /// existed and for detectors trained with <c>ScoreCodeDensity = false</c>.
+    /// </summary>
+    public bool ScoresCodeDensity => codeDensity is not null;
+
+    /// <summary>The k of the density term's k-th nearest reference code; 0 without the term.</summary>
+    public int CodeDensityNeighbours => codeDensity?.Neighbours ?? 0;
+
+    /// <summary>The number of training codes the density term measures distances to; 0 without the term.</summary>
+    public int CodeDensityReferenceRows => codeDensity?.Rows ?? 0;
 
     /// <summary>Mean training loss of each epoch (in the standardized space when <see cref="IsStandardized"/>).</summary>
     public IReadOnlyList<float> TrainingLoss => Fitted.History.TrainingLoss;
@@ -105,43 +126,101 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     /// </summary>
     internal float[] ScoreStandardized(Tensor values, int batchSize, Action? checkAlive = null)
     {
+        var scores = new float[checked((int)values.shape[0])];
+        ForEachBatch(values, batchSize, checkAlive, (x, start, count) => TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count)));
+        return scores;
+    }
+
+    /// <summary>
+    /// The two parts of the score of already standardized rows, batched as <see cref="ScoreStandardized"/>: the
+    /// reconstruction score of each row and its code (row-major, rows x latent dimension); what the density term is fitted on.
+    /// </summary>
+    internal (float[] Reconstruction, float[] Codes) ScoreParts(Tensor values, int batchSize, Action? checkAlive = null)
+    {
         var rows = checked((int)values.shape[0]);
-        using var lease = Fitted.Enter();
+        var latent = Fitted.Description.LatentDimension;
+        var reconstruction = new float[rows];
+        var codes = new float[checked(rows * latent)];
+        ForEachBatch(values, batchSize, checkAlive, (x, start, count) =>
+        {
+            var forward = Forward(x);
+            TensorData.Read(ReconstructionScore(forward), reconstruction.AsSpan(start, count));
+            TensorData.Read(forward.Code, codes.AsSpan(start * latent, count * latent));
+        });
+        return (reconstruction, codes);
+    }
+
+    /// <summary>The distance of each code (row-major, latent dimension wide) to its k-th nearest reference code of <paramref name="density"/>.</summary>
+    internal float[] CodeDistances(CodeDensity density, float[] codes, int batchSize, Action? checkAlive = null)
+    {
+        var latent = Fitted.Description.LatentDimension;
+        var rows = codes.Length / latent;
+        var distances = new float[rows];
         using var noGrad = no_grad();
-        var scores = new float[rows];
         for (var start = 0; start < rows; start += batchSize)
         {
             using var scope = NewDisposeScope();
             checkAlive?.Invoke();
             var count = Math.Min(batchSize, rows - start);
-            var x = values.narrow(0, start, count).clone(); // a batch-sized copy, as scoring makes
-            TensorData.Read(ScoreBatch(x), scores.AsSpan(start, count));
+            var batch = tensor(codes.AsSpan(start * latent, count * latent).ToArray(), [count, latent]);
+            TensorData.Read(density.Distance(batch), distances.AsSpan(start, count));
         }
-        return scores;
+        return distances;
     }
+
+    /// <summary>The same model with the density term <paramref name="density"/> in its score; shares the network.</summary>
+    internal AutoencoderAnomalyModelParameters WithCodeDensity(CodeDensity density) => new(Fitted, standardization, vaeScoring, density);
 
     /// <summary>The score of each row of a [rows, features] batch in the network's input space. Call under a lease.</summary>
     internal Tensor ScoreBatch(Tensor x)
     {
+        var forward = Forward(x);
+        var reconstruction = ReconstructionScore(forward);
+        return codeDensity is null ? reconstruction : codeDensity.Score(reconstruction, forward.Code);
+    }
+
+    /// <summary>
+    /// A batch through the network: its code (the posterior mean for a VAE), its reconstruction and the target it is
+    /// compared with — [rows, features] each, or [rows, L, features] for a VAE, which decodes the same L posterior
+    /// noise draws for every row: z_l = mu + sigma * eps_l.
+    /// </summary>
+    private (Tensor EncoderOutput, Tensor Code, Tensor Reconstruction, Tensor Target) Forward(Tensor x)
+    {
         var network = Fitted.Module;
         var encoderOutput = network.EncoderOutput(x);
+        var code = network.Code(encoderOutput);
         if (vaeScoring is null)
-            return NetworkMath.RowMeanSquaredError(network.Decode(network.Code(encoderOutput)), x);
-
-        // Every row decodes the same L noise draws: z_l = mu + sigma * eps_l, shape [rows, L, latent].
+            return (encoderOutput, code, network.Decode(code), x);
         var rows = x.shape[0];
         var latent = Fitted.Description.LatentDimension;
-        var mu = network.Mean(encoderOutput);
-        var logVariance = network.LogVariance(encoderOutput);
         var eps = tensor(vaeNoise, [1, vaeScoring.Samples, latent]);
-        var z = NetworkMath.Reparameterise(mu.unsqueeze(1), logVariance.unsqueeze(1), eps);
+        var z = NetworkMath.Reparameterise(code.unsqueeze(1), network.LogVariance(encoderOutput).unsqueeze(1), eps);
         var decoded = network.Decode(z.reshape(rows * vaeScoring.Samples, latent)).reshape(rows, vaeScoring.Samples, InputSize);
-        var target = x.unsqueeze(1).expand_as(decoded);
-        if (vaeScoring.Score == VaeAnomalyScore.ExpectedReconstructionError)
-            return NetworkMath.RowMeanSquaredError(decoded, target);
+        return (encoderOutput, code, decoded, x.unsqueeze(1).expand_as(decoded));
+    }
 
-        var negativeLogLikelihood = NetworkMath.NegativeLogLikelihood(decoded, target, vaeScoring.BernoulliLikelihood);
-        return negativeLogLikelihood.sum(2).mean([1]).Plus(NetworkMath.GaussianKL(mu, logVariance));
+    /// <summary>The reconstruction part of the score: the row's mean squared error (over the posterior samples of a VAE) or its negative ELBO.</summary>
+    private Tensor ReconstructionScore((Tensor EncoderOutput, Tensor Code, Tensor Reconstruction, Tensor Target) forward)
+    {
+        var (encoderOutput, code, reconstruction, target) = forward;
+        if (vaeScoring is not { Score: VaeAnomalyScore.NegativeElbo })
+            return NetworkMath.RowMeanSquaredError(reconstruction, target);
+        var negativeLogLikelihood = NetworkMath.NegativeLogLikelihood(reconstruction, target, vaeScoring.BernoulliLikelihood);
+        return negativeLogLikelihood.sum(2).mean([1]).Plus(NetworkMath.GaussianKL(code, Fitted.Module.LogVariance(encoderOutput)));
+    }
+
+    private void ForEachBatch(Tensor values, int batchSize, Action? checkAlive, Action<Tensor, int, int> score)
+    {
+        var rows = checked((int)values.shape[0]);
+        using var lease = Fitted.Enter();
+        using var noGrad = no_grad();
+        for (var start = 0; start < rows; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            checkAlive?.Invoke();
+            var count = Math.Min(batchSize, rows - start);
+            score(values.narrow(0, start, count).clone(), start, count); // a batch-sized copy, as scoring makes
+        }
     }
 
     FeatureContributionCalculator ICalculateFeatureContribution.FeatureContributionCalculator => new(this);
@@ -152,15 +231,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     /// <summary>[rows, features]: each feature's squared error (for the negative ELBO, negative log-likelihood), averaged over the posterior samples. Call under a lease.</summary>
     internal Tensor FeatureErrors(Tensor x)
     {
-        var network = Fitted.Module;
-        var encoderOutput = network.EncoderOutput(x);
-        if (vaeScoring is null)
-            return network.Decode(network.Code(encoderOutput)).Minus(x).Squared();
-        var eps = tensor(vaeNoise, [1, vaeScoring.Samples, Fitted.Description.LatentDimension]);
-        var z = NetworkMath.Reparameterise(network.Mean(encoderOutput).unsqueeze(1), network.LogVariance(encoderOutput).unsqueeze(1), eps);
-        var decoded = network.Decode(z.flatten(0, 1)).reshape(x.shape[0], vaeScoring.Samples, InputSize);
+        var (_, _, reconstruction, target) = Forward(x);
         var bernoulli = vaeScoring is { Score: VaeAnomalyScore.NegativeElbo, BernoulliLikelihood: true };
-        return NetworkMath.NegativeLogLikelihood(decoded, x.unsqueeze(1).expand_as(decoded), bernoulli).mean([1]);
+        var errors = NetworkMath.NegativeLogLikelihood(reconstruction, target, bernoulli);
+        return vaeScoring is null ? errors : errors.mean([1]);
     }
 
     ISchemaBoundMapper ISchemaBindableMapper.Bind(IHostEnvironment env, RoleMappedSchema schema)
@@ -173,7 +247,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         return new AnomalyBoundMapper(this, schema);
     }
 
-    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters));
+    // 0x00010002 (after v0.1.0): the code density term follows the VAE scoring settings.
+    private const uint CodeDensityVersion = 0x00010002;
+
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters), CodeDensityVersion);
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
@@ -184,12 +261,15 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         // *** Binary format ***
         // network description, bool: standardized, [feature means and scales (float[] each)],
         // bool: variational, [VAE scoring: int score, int samples, int seed, bool Bernoulli likelihood],
+        // since 0x00010002: bool: code density, [CodeDensity.Write],
         // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
         Fitted.WriteDescription(ctx.Writer);
         ctx.Writer.Write(standardization is not null);
         standardization?.Write(ctx.Writer);
         ctx.Writer.Write(vaeScoring is not null);
         vaeScoring?.Write(ctx.Writer);
+        ctx.Writer.Write(codeDensity is not null);
+        codeDensity?.Write(ctx.Writer);
         Fitted.WriteWeights(ctx.Writer, withHistory: true);
     }
 
@@ -202,7 +282,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         var vaeScoring = ctx.Reader.ReadBoolean() ? VaeScoring.Read(ctx.Reader) : null;
         if ((vaeScoring is not null) != (description.Bottleneck == BottleneckKind.Gaussian))
             throw new FormatException($"Model file holds {(vaeScoring is null ? "no" : "")} posterior sampling settings for a {description.Kind} autoencoder.");
+        var codeDensity = ctx.Header.ModelVerWritten >= CodeDensityVersion && ctx.Reader.ReadBoolean()
+            ? CodeDensity.Read(ctx.Reader, description.LatentDimension)
+            : null;
         return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: true, nameof(AutoencoderAnomalyModelParameters))
-            .IntoLoaded(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring), "anomaly model");
+            .IntoLoaded(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring, codeDensity), "anomaly model");
     }
 }

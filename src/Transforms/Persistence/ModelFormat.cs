@@ -11,15 +11,19 @@ internal static class ModelFormat
     /// <summary>Largest scoring batch size accepted from a model file.</summary>
     public const int MaxScoringBatchSize = 1 << 20;
 
-    /// <summary>The version every entry of ours writes and reads since v0.1.0 (format 1.1).</summary>
-    private const uint Version = 0x00010001;
+    /// <summary>The version every entry of ours wrote in v0.1.0 (format 1.1); every reader reads it back.</summary>
+    public const uint FirstVersion = 0x00010001;
 
-    /// <summary>The version stamp of one of our model entries: <paramref name="modelSignature"/> (8 characters) and the loader of <paramref name="owner"/>.</summary>
-    public static VersionInfo VersionOf(string modelSignature, string loaderSignature, Type owner) => new(
+    /// <summary>
+    /// The version stamp of one of our model entries: <paramref name="modelSignature"/> (8 characters) and the loader of
+    /// <paramref name="owner"/>; an entry whose format changed since v0.1.0 writes <paramref name="written"/> (readable
+    /// only by readers of that version) and still reads <see cref="FirstVersion"/>.
+    /// </summary>
+    public static VersionInfo VersionOf(string modelSignature, string loaderSignature, Type owner, uint written = FirstVersion) => new(
         modelSignature: modelSignature,
-        verWrittenCur: Version,
-        verReadableCur: Version,
-        verWeCanReadBack: Version,
+        verWrittenCur: written,
+        verReadableCur: written,
+        verWeCanReadBack: FirstVersion,
         loaderSignature: loaderSignature,
         loaderAssemblyName: owner.Assembly.GetName().Name);
 

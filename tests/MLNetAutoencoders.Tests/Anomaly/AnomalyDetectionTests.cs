@@ -109,7 +109,7 @@ public sealed class AnomalyDetectionTests(CircleDetectorFixture fixture) : IClas
 
         for (var i = 0; i < rows.Length; i++)
         {
-            Assert.Equal(expected[i], actual[i].Score, 1e-5);
+            Assert.Equal(expected[i], actual[i].Score, 1e-4 * Math.Max(1, Math.Abs(expected[i]))); // up to float rounding: batches of 1 and of many take other kernels
             Assert.Equal(actual[i].Score > fixture.Detector.Threshold, actual[i].PredictedLabel);
         }
     }
@@ -126,7 +126,7 @@ public sealed class AnomalyDetectionTests(CircleDetectorFixture fixture) : IClas
         var scored = changed.Transform(fixture.Test);
         var scores = scored.ScalarColumn("Score");
         for (var i = 0; i < ours.Length; i++)
-            Assert.Equal(ours[i], scores[i], 1e-5);
+            Assert.Equal(ours[i], scores[i], 1e-4 * Math.Max(1, Math.Abs(ours[i])));
         Assert.All(scored.PredictedLabels(), Assert.False);
         Assert.True(Ml.AnomalyDetection.Evaluate(scored).AreaUnderRocCurve > 0.95);
     }

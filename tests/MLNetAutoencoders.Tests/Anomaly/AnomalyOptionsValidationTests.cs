@@ -66,7 +66,7 @@ public class AnomalyOptionsValidationTests
         var samples = PlantedOutliers.CircleDetector();
         samples.VaeScoringSamples = 0;
         var epochs = PlantedOutliers.CircleDetector();
-        epochs.Autoencoder.NumberOfEpochs = 0;
+        epochs.Autoencoder.NumberOfEpochs = -1; // 0 is "automatic" for the detector
 
         Assert.Equal("Threshold", Assert.Throws<ArgumentOutOfRangeException>(() => Ml.AnomalyDetection.Trainers.Autoencoder(threshold)).ParamName);
         Assert.Equal("VaeScoringSamples", Assert.Throws<ArgumentOutOfRangeException>(() => Ml.AnomalyDetection.Trainers.Autoencoder(samples)).ParamName);

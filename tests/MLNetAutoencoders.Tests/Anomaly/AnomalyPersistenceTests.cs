@@ -97,7 +97,7 @@ public sealed class AnomalyPersistenceTests : IDisposable
         var actual = viaTransform.ScalarColumn("Score");
         var scores = expected.ScalarColumn("Score");
         for (var i = 0; i < scores.Length; i++)
-            Assert.Equal(scores[i], actual[i], 5);
+            Assert.Equal(scores[i], actual[i], 1e-4);
         Assert.Equal(expected.PredictedLabels(), viaTransform.PredictedLabels());
         chain.LastTransformer.Dispose();
     }

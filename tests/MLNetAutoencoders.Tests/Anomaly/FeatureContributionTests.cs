@@ -48,7 +48,8 @@ public sealed class ContributionDetectorsFixture : IDisposable
 
     private AutoencoderAnomalyPredictionTransformer Fit(AutoencoderKind kind, VaeAnomalyScore score)
     {
-        var options = new AutoencoderAnomalyOptions { VaeScore = score, VaeScoringSamples = 4 };
+        // Contributions explain the reconstruction score; without the density term that is the whole Score.
+        var options = new AutoencoderAnomalyOptions { VaeScore = score, VaeScoringSamples = 4, ScoreCodeDensity = false };
         options.Autoencoder.Kind = kind;
         options.Autoencoder.HiddenLayerSizes = [32];
         options.Autoencoder.LatentDimension = 2;

@@ -70,7 +70,7 @@ public class ThresholdAndStandardizationTests
         var actual = inOtherUnits.Transform(Ml.ToDataView(rescaled)).ScalarColumn("Score");
 
         for (var i = 0; i < expected.Length; i++)
-            Assert.Equal(expected[i], actual[i], 3);
+            Assert.Equal(expected[i], actual[i], 1e-3);
     }
 
     [Fact]

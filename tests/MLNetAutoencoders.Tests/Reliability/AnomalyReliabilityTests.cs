@@ -258,8 +258,8 @@ public class AnomalyReliabilityTests
     }
 
     [Theory]
-    [InlineData("Autoencoder." + nameof(AutoencoderOptions.LatentDimension), 0)]
-    [InlineData("Autoencoder." + nameof(AutoencoderOptions.BatchSize), 0)]
+    [InlineData("Autoencoder." + nameof(AutoencoderOptions.LatentDimension), -1)] // 0 is "automatic" for the detector
+    [InlineData("Autoencoder." + nameof(AutoencoderOptions.BatchSize), -1)]
     [InlineData("Autoencoder." + nameof(AutoencoderOptions.ScoringBatchSize), -3)]
     [InlineData("Autoencoder." + nameof(AutoencoderOptions.ContractiveProjections), 0)]
     public void InvalidAutoencoderOptionsAreRejectedWhenTheTrainerIsCreated(string option, int value)
