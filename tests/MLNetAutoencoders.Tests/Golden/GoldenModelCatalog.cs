@@ -73,7 +73,16 @@ public static class GoldenModelCatalog
             {
                 Autoencoder = Tiny(AutoencoderKind.Variational), Contamination = 0.25f, VaeScore = VaeAnomalyScore.NegativeElbo, VaeScoringSamples = 3,
             }).Fit(data), ["Score", "PredictedLabel"]));
+        yield return new(CodeDensityGolden, "AutoencoderAnomalyPredictionTransformer, undercomplete 16-8-3, standardized, with the density term in code space " +
+            "(model entry version 0x00010002: all 64 training codes as references, k = 5), contamination 0.1",
+            (ml, data) => (ml.AnomalyDetection.Trainers.Autoencoder(new AutoencoderAnomalyOptions
+            {
+                Autoencoder = Tiny(AutoencoderKind.Undercomplete), Contamination = 0.1f, ScoreCodeDensity = true,
+            }).Fit(data), ["Score", "PredictedLabel"]));
     }
+
+    /// <summary>The golden detector with the density term, the first of model entry version 0x00010002.</summary>
+    public const string CodeDensityGolden = "anomaly-undercomplete-codedensity";
 
     /// <summary>The version this assembly saves, e.g. "0.1.0" (from the informational version, build metadata dropped).</summary>
     public static string CurrentVersion()
@@ -88,9 +97,15 @@ public static class GoldenModelCatalog
     /// into a folder that already holds a golden file unless <paramref name="overwrite"/> is set: the models of a
     /// released version are never regenerated (add a folder for the new version instead).
     /// </summary>
+    /// <param name="folder">The folder to write into.</param>
+    /// <param name="overwrite">Whether golden files already in <paramref name="folder"/> may be overwritten.</param>
+    /// <param name="only">The names of the models to write; null writes all.</param>
     /// <returns>The files written.</returns>
-    public static IReadOnlyList<string> Generate(string folder, bool overwrite)
+    public static IReadOnlyList<string> Generate(string folder, bool overwrite, IReadOnlyCollection<string>? only = null)
     {
+        var goldens = All().Where(g => only is null || only.Contains(g.Name)).ToArray();
+        if (only is not null && only.Except(goldens.Select(g => g.Name)).ToArray() is { Length: > 0 } unknown)
+            throw new ArgumentException($"No golden model named {string.Join(", ", unknown)}; known: {string.Join(", ", All().Select(g => g.Name))}.", nameof(only));
         Directory.CreateDirectory(folder);
         var existing = Directory.GetFiles(folder, "*.zip").Concat(Directory.GetFiles(folder, "*" + ExpectedSuffix)).ToArray();
         if (existing.Length > 0 && !overwrite)
@@ -100,7 +115,7 @@ public static class GoldenModelCatalog
 
         var written = new List<string>();
         var version = CurrentVersion();
-        foreach (var golden in All())
+        foreach (var golden in goldens)
         {
             var ml = new MLContext(seed: 1);
             var train = ml.ToDataView(SyntheticData.Manifold(64, seed: 3));

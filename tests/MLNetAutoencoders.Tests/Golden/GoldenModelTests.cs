@@ -1,4 +1,8 @@
+using System.IO.Compression;
+using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.ML;
+using MLNetAutoencoders.Anomaly;
 using Xunit;
 
 namespace MLNetAutoencoders.Tests.Golden;
@@ -36,6 +40,64 @@ public class GoldenModelTests
         }, names);
         Assert.All(names, n => Assert.True(File.Exists(Path.Combine(folder, n + GoldenModelCatalog.ExpectedSuffix)), $"{n} has no expected outputs"));
         Assert.All(Directory.GetFiles(folder, "*.zip"), zip => Assert.InRange(new FileInfo(zip).Length, 1, 20 * 1024));
+    }
+
+    /// <summary>The folder of the golden detector with the density term, saved before the version that brings it is released.</summary>
+    public const string CodeDensityFolder = "anomaly-entry-0x00010002";
+
+    [Fact]
+    public void TheGoldenDetectorWithTheDensityTermIsSavedAsModelEntryVersion0x00010002AndLoadsWithTheTerm()
+    {
+        var folder = Path.Combine(Root, CodeDensityFolder);
+        var zip = Path.Combine(folder, GoldenModelCatalog.CodeDensityGolden + ".zip");
+        Assert.Equal(new[] { zip }, Directory.GetFiles(folder, "*.zip"));
+        Assert.True(File.Exists(Path.Combine(folder, GoldenModelCatalog.CodeDensityGolden + GoldenModelCatalog.ExpectedSuffix)));
+        Assert.InRange(new FileInfo(zip).Length, 1, 20 * 1024);
+
+        Assert.Equal(0x00010002u, DetectorEntryVersion(File.ReadAllBytes(zip)));
+        Assert.True(DetectorEntryVersion(File.ReadAllBytes(Path.Combine(Root, "v0.1.0", "anomaly-undercomplete.zip"))) < 0x00010002u);
+        using var loaded = (AutoencoderAnomalyPredictionTransformer)new MLContext().Model.Load(zip, out _);
+        Assert.True(loaded.Model.ScoresCodeDensity);
+        Assert.Equal(64, loaded.Model.CodeDensityReferenceRows);
+        Assert.Equal(5, loaded.Model.CodeDensityNeighbours);
+    }
+
+    /// <summary>The version an entry of the detector's model parameters was written with (ML.NET's model header: the 8-byte model signature, then that version as 4 bytes).</summary>
+    private static uint DetectorEntryVersion(byte[] zip)
+    {
+        var signature = Encoding.ASCII.GetBytes("AEANOMMP");
+        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
+        foreach (var entry in archive.Entries)
+        {
+            using var read = entry.Open();
+            using var copy = new MemoryStream();
+            read.CopyTo(copy);
+            var payload = copy.ToArray();
+            var at = payload.AsSpan().IndexOf(signature);
+            if (at >= 0)
+                return BitConverter.ToUInt32(payload, at + signature.Length); // then the oldest version that can read it
+        }
+        throw new Xunit.Sdk.XunitException("No entry of the detector's model parameters in the zip.");
+    }
+
+    [Fact]
+    public void TheGeneratorWritesOnlyTheNamedModelsAndRejectsAnUnknownName()
+    {
+        var folder = Directory.CreateTempSubdirectory("mlnetae-golden-");
+        try
+        {
+            var written = GoldenModelCatalog.Generate(folder.FullName, overwrite: false, [GoldenModelCatalog.CodeDensityGolden]);
+
+            Assert.Equal(new[] { GoldenModelCatalog.CodeDensityGolden + ".zip", GoldenModelCatalog.CodeDensityGolden + GoldenModelCatalog.ExpectedSuffix },
+                written.Select(Path.GetFileName));
+            Assert.Equal(2, Directory.GetFiles(folder.FullName).Length);
+            var ex = Assert.Throws<ArgumentException>(() => GoldenModelCatalog.Generate(folder.FullName, overwrite: true, ["no-such-model"]));
+            Assert.Contains("no-such-model", ex.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     [Fact]

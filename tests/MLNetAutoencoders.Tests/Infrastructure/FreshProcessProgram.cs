@@ -25,8 +25,8 @@ public static class FreshProcessProgram
     public const string RowMapperCommand = "rowmapper";
 
     /// <summary>Trains and saves the golden models with their expected outputs (see GoldenModels/README.md):
-    /// <c>generate-golden &lt;folder&gt; [--overwrite]</c>. Refuses a folder that already holds golden files unless
-    /// <c>--overwrite</c> is given.</summary>
+    /// <c>generate-golden &lt;folder&gt; [--overwrite] [--only &lt;name&gt;,...]</c>. Refuses a folder that already holds golden
+    /// files unless <c>--overwrite</c> is given; <c>--only</c> writes just the named models.</summary>
     public const string GenerateGoldenCommand = "generate-golden";
 
     /// <summary>Dispatches on <paramref name="args"/>[0].</summary>
@@ -45,8 +45,8 @@ public static class FreshProcessProgram
                 case RowMapperCommand when args.Length == 4:
                     Transform(args[1], args[2], args[3], viaRowMapper: true);
                     return 0;
-                case GenerateGoldenCommand when args.Length == 2 || (args.Length == 3 && args[2] == "--overwrite"):
-                    foreach (var file in Golden.GoldenModelCatalog.Generate(args[1], overwrite: args.Length == 3))
+                case GenerateGoldenCommand when GoldenArguments(args) is var (overwrite, only):
+                    foreach (var file in Golden.GoldenModelCatalog.Generate(args[1], overwrite, only))
                         Console.WriteLine($"wrote {file} ({new FileInfo(file).Length:N0} bytes)");
                     return 0;
                 default:
@@ -64,8 +64,27 @@ public static class FreshProcessProgram
     {
         Console.Error.WriteLine($"FreshProcessProgram: {problem}");
         Console.Error.WriteLine($"usage: {TransformCommand}|{RowMapperCommand} <model.zip> <input.idv> <output.idv>");
-        Console.Error.WriteLine($"       {GenerateGoldenCommand} <folder> [--overwrite]");
+        Console.Error.WriteLine($"       {GenerateGoldenCommand} <folder> [--overwrite] [--only <name>,...]");
         return 2;
+    }
+
+    /// <summary>The options of <c>generate-golden &lt;folder&gt; [--overwrite] [--only a,b]</c>; null when they do not parse.</summary>
+    private static (bool Overwrite, string[]? Only)? GoldenArguments(string[] args)
+    {
+        if (args.Length < 2)
+            return null;
+        var overwrite = false;
+        string[]? only = null;
+        for (var i = 2; i < args.Length; i++)
+        {
+            if (args[i] == "--overwrite" && !overwrite)
+                overwrite = true;
+            else if (args[i] == "--only" && only is null && i + 1 < args.Length)
+                only = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            else
+                return null;
+        }
+        return (overwrite, only);
     }
 
     private static void Transform(string modelPath, string inputPath, string outputPath, bool viaRowMapper)
