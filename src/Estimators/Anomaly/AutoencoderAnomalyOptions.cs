@@ -62,7 +62,7 @@ public sealed class AutoencoderAnomalyOptions
     /// <summary>
     /// The autoencoder defaults of the detector: an undercomplete ReLU network with an identity output, trained with Adam
     /// (1e-3), whose code size, hidden layers, batch size and number of epochs are automatic (0 or null here) and follow
-    /// from the table's features and rows when <c>Fit</c> sees them: code ceil(d / 4) in [1, 8]; hidden layers 256, 128
+    /// from the table's features and rows when <c>Fit</c> sees them: code 2 (1 for two features); hidden layers 256, 128
     /// for more than 128 features, else one of 2d in [8, 128]; batch n / 16 in [16, 256]; epochs for about 500 gradient
     /// steps, in [1, 200]. Set any of them to a value to override the rule for that one.
     /// </summary>

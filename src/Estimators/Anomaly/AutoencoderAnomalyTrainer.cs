@@ -59,10 +59,11 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var model = trained.Into(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring));
         try
         {
+            float[]? trainingScores = null;
             if (options.ScoreCodeDensity)
             {
                 var (reconstruction, codes) = model.ScoreParts(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
-                var density = CodeDensity.Fit(codes, reconstruction, run.Description.LatentDimension, options.CodeDensityReferenceRows, run.Seed,
+                (var density, trainingScores) = CodeDensity.Fit(codes, reconstruction, run.Description.LatentDimension, options.CodeDensityReferenceRows, run.Seed,
                     unscaled => model.CodeDistances(unscaled, codes, settings.ScoringBatchSize, host.CheckAlive));
                 model = model.WithCodeDensity(density);
                 channel.Info($"Code density: distance to the {density.Neighbours}th nearest of {density.Rows} training codes.");
@@ -76,7 +77,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             else
             {
                 contamination = options.Contamination;
-                var scores = model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
+                var scores = trainingScores ?? model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
                 threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
                 channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
             }

@@ -77,9 +77,10 @@ internal sealed class CodeDensity
     /// <summary>
     /// Fits the term on the training rows: <paramref name="referenceRows"/> of the codes drawn with <paramref name="seed"/>
     /// (all when there are fewer), k = max(5, 5 % of the references) capped at their number, and the scales of both
-    /// terms over every training row.
+    /// terms over every training row; returns the term and the training rows' scores, computed as scoring computes them.
     /// </summary>
-    public static CodeDensity Fit(float[] codes, float[] reconstruction, int codeSize, int referenceRows, int seed, Func<CodeDensity, float[]> distances)
+    public static (CodeDensity Density, float[] Scores) Fit(float[] codes, float[] reconstruction, int codeSize, int referenceRows, int seed,
+        Func<CodeDensity, float[]> distances)
     {
         var rows = reconstruction.Length;
         var order = Enumerable.Range(0, rows).ToArray();
@@ -91,8 +92,12 @@ internal sealed class CodeDensity
             codes.AsSpan(selected[i] * codeSize, codeSize).CopyTo(references.AsSpan(i * codeSize, codeSize));
         var neighbours = Math.Min(count, Math.Max(5, (int)Math.Round(0.05 * count)));
         var reconstructionScale = Spread(reconstruction);
-        var unscaled = new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, 1);
-        return new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, Spread(distances(unscaled)));
+        var distance = distances(new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, 1));
+        var density = new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, Spread(distance));
+        var scores = new float[rows];
+        for (var i = 0; i < rows; i++)
+            scores[i] = reconstruction[i] / density.ReconstructionScale + distance[i] / density.DistanceScale; // as Score: float division, then sum
+        return (density, scores);
     }
 
     /// <summary>The interquartile range (the standard deviation when that is 0; 1 when both are).</summary>

@@ -6,7 +6,7 @@ using Xunit;
 namespace MLNetAutoencoders.Tests.Anomaly;
 
 /// <summary>
-/// With no options the detector sizes itself from the table (DetectorDefaults): code ceil(d / 4) in [1, 8]; hidden
+/// With no options the detector sizes itself from the table (DetectorDefaults): code 2 (1 for two features); hidden
 /// 256, 128 above 128 features, else one layer of 2d in [8, 128]; batch n / 16 in [16, 256]; epochs for about 500
 /// steps in [1, 200]. Explicit options win. The expected values below are worked out by hand from that rule.
 /// </summary>
@@ -34,15 +34,15 @@ public sealed class DetectorDefaultsTests
 
     [Theory]
     [InlineData(2, 1, new[] { 8 })]
-    [InlineData(3, 1, new[] { 8 })]
+    [InlineData(3, 2, new[] { 8 })]
     [InlineData(5, 2, new[] { 10 })]
     [InlineData(8, 2, new[] { 16 })]
-    [InlineData(9, 3, new[] { 18 })]
-    [InlineData(30, 8, new[] { 60 })]
-    [InlineData(64, 8, new[] { 128 })]
-    [InlineData(128, 8, new[] { 128 })]
-    [InlineData(129, 8, new[] { 256, 128 })]
-    [InlineData(784, 8, new[] { 256, 128 })]
+    [InlineData(9, 2, new[] { 18 })]
+    [InlineData(30, 2, new[] { 60 })]
+    [InlineData(64, 2, new[] { 128 })]
+    [InlineData(128, 2, new[] { 128 })]
+    [InlineData(129, 2, new[] { 256, 128 })]
+    [InlineData(784, 2, new[] { 256, 128 })]
     public void TheFittedArchitectureFollowsTheDocumentedRuleForTheNumberOfFeatures(int features, int code, int[] hidden)
     {
         var options = new AutoencoderAnomalyOptions();
@@ -111,7 +111,7 @@ public sealed class DetectorDefaultsTests
         using var large = trainer.Fit(ml.View(AnomalyTables.Subspace(normal: 40, anomalies: 0, features: 30, seed: 8)));
 
         Assert.Equal((1, 8), (small.Model.Architecture.LatentDimension, small.Model.Architecture.HiddenSizes[0]));
-        Assert.Equal((8, 60), (large.Model.Architecture.LatentDimension, large.Model.Architecture.HiddenSizes[0]));
+        Assert.Equal((2, 60), (large.Model.Architecture.LatentDimension, large.Model.Architecture.HiddenSizes[0]));
         Assert.Equal(0, options.Autoencoder.LatentDimension);
         Assert.Null(options.Autoencoder.HiddenLayerSizes);
         Assert.Equal(0, trainer.Options.Autoencoder.LatentDimension);
