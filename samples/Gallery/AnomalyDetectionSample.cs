@@ -38,7 +38,7 @@ public sealed record AnomalyDetectionResult(string ImagePath, int NormalClass, D
 
 /// <summary>
 /// Fashion-MNIST as a one-class problem: the autoencoder anomaly detector
-/// (<c>mlContext.AnomalyDetection.Trainers.Autoencoder</c>, defaults: undercomplete 784-256-128-8) and ML.NET's
+/// (<c>mlContext.AnomalyDetection.Trainers.Autoencoder</c>, its defaults: 784-256-128-2 with the code-space density term) and ML.NET's
 /// RandomizedPca (rank 20) learn what the T-shirts/tops of the training set look like; on the test set, every other
 /// class is an anomaly. Draws both ROC curves, the detector's operating point at its trained threshold, and the test
 /// items it finds most and least anomalous.
@@ -89,10 +89,13 @@ public static class AnomalyDetectionSample
             data.Test.Source, data.Test.IsEmbeddedSubset).ToDataView(mlContext);
 
         log.WriteLine();
-        log.WriteLine($"Training the autoencoder anomaly detector (defaults: undercomplete 784-256-128-8) on the {normalTrain.Count:N0} " +
+        log.WriteLine($"Training the autoencoder anomaly detector (defaults: a network sized from the images, code-space density) on the {normalTrain.Count:N0} " +
                       $"'{normalName}' training images for {epochs} epochs...");
         var options = Options(epochs, log);
         using var detector = mlContext.AnomalyDetection.Trainers.Autoencoder(options).Fit(trainView);
+        var network = detector.Model.Architecture;
+        log.WriteLine($"  network: undercomplete {network.InputSize}-{string.Join('-', network.HiddenSizes)}-{network.LatentDimension}, " +
+                      $"code density over {detector.Model.CodeDensityReferenceRows:N0} training codes (k = {detector.Model.CodeDensityNeighbours})");
         var scored = detector.Transform(testView);
         var scores = Columns.ReadScalars<float>(scored, "Score");
         var flagged = Columns.ReadScalars<bool>(scored, "PredictedLabel");

@@ -12,7 +12,9 @@ public static class AutoencoderAnomalyCatalog
 {
     /// <summary>
     /// Trains an autoencoder anomaly detector on <paramref name="featureColumnName"/> (a known-size vector of
-    /// Single). The output adds <c>Score</c>, the row's reconstruction error (higher = more anomalous), and
+    /// Single), with a network sized from the table (see <see cref="AutoencoderAnomalyOptions.DefaultAutoencoder"/>). The
+    /// output adds <c>Score</c>, the row's reconstruction error plus its distance to the training rows in code space, each
+    /// in units of its training spread (higher = more anomalous; see <see cref="AutoencoderAnomalyModelParameters"/>), and
     /// <c>PredictedLabel</c>, true when the score exceeds the threshold: by default the (1 - contamination)
     /// quantile of the training scores. Features are standardized inside the detector.
     /// </summary>

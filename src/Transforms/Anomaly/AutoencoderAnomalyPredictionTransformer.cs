@@ -12,7 +12,7 @@ namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>
 /// A fitted autoencoder anomaly detector, with the surface of ML.NET's anomaly detectors. <see cref="AutoencoderTransformerBase.Transform"/>
-/// lazily adds <c>Score</c> (Single: the reconstruction error of the row, see
+/// lazily adds <c>Score</c> (Single: the reconstruction error of the row and its code-space density term, see
 /// <see cref="AutoencoderAnomalyModelParameters"/>; higher = more anomalous) and <c>PredictedLabel</c>
 /// (Boolean: <c>Score &gt; Threshold</c>), so <c>mlContext.AnomalyDetection.Evaluate</c> works on its output, and
 /// <c>mlContext.AnomalyDetection.ChangeModelThreshold(model, threshold)</c> compiles and works unchanged
