@@ -35,12 +35,7 @@ internal static partial class NpyFile
     {
         using var file = File.OpenRead(path);
         using var reader = new BinaryReader(file);
-        if (!reader.ReadBytes(6).AsSpan().SequenceEqual(Magic.AsSpan(0, 6)))
-            throw new InvalidDataException($"{path} is not a .npy file.");
-        var major = reader.ReadByte();
-        reader.ReadByte();
-        var headerLength = major == 1 ? reader.ReadUInt16() : (int)reader.ReadUInt32();
-        var header = Encoding.ASCII.GetString(reader.ReadBytes(headerLength));
+        var header = ReadHeader(reader, path);
         var match = HeaderPattern().Match(header);
         if (!match.Success || header.Contains("'fortran_order': True", StringComparison.Ordinal))
             throw new InvalidDataException($"{path}: expected a 1-D little-endian float array, header {header.Trim()}");
@@ -57,12 +52,7 @@ internal static partial class NpyFile
     {
         using var file = File.OpenRead(path);
         using var reader = new BinaryReader(file);
-        if (!reader.ReadBytes(6).AsSpan().SequenceEqual(Magic.AsSpan(0, 6)))
-            throw new InvalidDataException($"{path} is not a .npy file.");
-        var major = reader.ReadByte();
-        reader.ReadByte();
-        var headerLength = major == 1 ? reader.ReadUInt16() : (int)reader.ReadUInt32();
-        var header = Encoding.ASCII.GetString(reader.ReadBytes(headerLength));
+        var header = ReadHeader(reader, path);
         var match = MatrixHeaderPattern().Match(header);
         if (!match.Success || header.Contains("'fortran_order': True", StringComparison.Ordinal))
             throw new InvalidDataException($"{path}: expected a 2-D little-endian float array in C order, header {header.Trim()}");
@@ -80,4 +70,15 @@ internal static partial class NpyFile
 
     [GeneratedRegex(@"'descr': '<(?<type>f8|f4)'.*'shape': \((?<rows>\d+), (?<columns>\d+)\)")]
     private static partial Regex MatrixHeaderPattern();
+
+    /// <summary>Checks the magic string and returns the header dictionary's text; the reader is then at the data.</summary>
+    private static string ReadHeader(BinaryReader reader, string path)
+    {
+        if (!reader.ReadBytes(6).AsSpan().SequenceEqual(Magic.AsSpan(0, 6)))
+            throw new InvalidDataException($"{path} is not a .npy file.");
+        var major = reader.ReadByte();
+        reader.ReadByte();
+        var headerLength = major == 1 ? reader.ReadUInt16() : (int)reader.ReadUInt32();
+        return Encoding.ASCII.GetString(reader.ReadBytes(headerLength));
+    }
 }
