@@ -24,7 +24,7 @@ internal sealed class AnomalySettings
           --threads N         torch.set_num_threads (default: leave as set)
           --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
         Detector overrides (default: the detector's defaults; reported results use none):
-          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --no-standardize  --vae-score S  --no-density
+          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --no-standardize  --vae-score S  --no-density  --density-rows N
         Runs with restricted classes, rows or tables, fewer than 3 seeds (suite: 5), fewer than 5 repeats, a --pca-rank
         (suite) or overrides write anomaly-*-custom.json.
         scikit-learn's detectors run in the same run: /usr/bin/python3 with python3-sklearn (sklearn_detectors.py).
@@ -93,6 +93,7 @@ internal sealed class AnomalySettings
                 case "--kind": s.Override(option, Enum.Parse<AutoencoderKind>(Next(), ignoreCase: true), (o, v) => o.Autoencoder.Kind = v); break;
                 case "--latent": s.Override(option, NextInt(), (o, v) => o.Autoencoder.LatentDimension = v); break;
                 case "--no-density": s.Override(option, false, (o, v) => o.ScoreCodeDensity = v); break;
+                case "--density-rows": s.Override(option, int.Parse(Next(), CultureInfo.InvariantCulture), (o, v) => o.CodeDensityReferenceRows = v); break;
                 case "--hidden": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.HiddenLayerSizes = v); break;
                 case "--epochs": s.Override(option, NextInt(), (o, v) => o.Autoencoder.NumberOfEpochs = v); break;
                 case "--batch": s.Override(option, NextInt(), (o, v) => o.Autoencoder.BatchSize = v); break;
