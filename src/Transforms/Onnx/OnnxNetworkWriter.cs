@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace MLNetAutoencoders.Onnx;
 
 /// <summary>
-/// SPIKE (issue 14): writes a fitted <see cref="AutoencoderNetwork"/> as ONNX nodes into ML.NET's <see cref="OnnxContext"/>:
+/// Writes a fitted <see cref="AutoencoderNetwork"/> as ONNX nodes into ML.NET's <see cref="OnnxContext"/>:
 /// each Linear layer as one Gemm (transB = 1, weights [out, in] as torch stores them) with its weight and bias as
 /// initializers, activations as their ONNX operators (GELU composed from Erf, which opset 12 has; Gelu is opset 20).
 /// Opset 12 (ML.NET's current and maximum) is enough for every operator used here.

@@ -41,19 +41,24 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
 
     public bool CanShuffle => false;
 
-    // SPIKE (issue 14): ML.NET's ONNX converter walks the output view back through IDataTransform.Source and asks
-    // each ITransformCanSaveOnnx to write its nodes; being one is what makes a pipeline holding us exportable.
+    // ML.NET's ONNX converter (mlContext.Model.ConvertToOnnx) walks the output view back through IDataTransform.Source
+    // and asks each ITransformCanSaveOnnx to write its nodes: being one is what makes a pipeline holding us exportable.
+    // A step that answers CanSaveOnnx = false is skipped with a warning and the file silently lacks its columns, so
+    // this view always answers true and throws from SaveAsOnnx when its scorer cannot be written.
     IDataView IDataTransform.Source => source;
 
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException("Save the transformer (mlContext.Model.Save), not its output view.");
 
-    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => scorer is IOnnxScorer onnx && onnx.CanSaveOnnx(ctx);
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
 
     void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
     {
-        if (scorer is not IOnnxScorer onnx)
-            throw new NotSupportedException("This scorer cannot be written as ONNX.");
+        if (scorer is not IOnnxScorer onnx || !onnx.CanSaveOnnx(ctx))
+            throw new NotSupportedException(
+                $"Column(s) '{string.Join("', '", scorer.Outputs.Select(o => o.Name))}' cannot be exported to ONNX: this version writes the " +
+                "AutoencoderEmbeddingTransformer's columns only (the anomaly detector and the VaeSampler are not exportable yet). " +
+                "Conversion stops rather than write a model without them.");
         if (inputColumn is { } input && !ctx.ContainsColumn(input.Name))
             throw new InvalidOperationException($"ONNX export: input column '{input.Name}' is not produced by the exported part of the pipeline.");
         var variable = inputColumn is { } column ? ctx.GetVariableName(column.Name) : "";

@@ -6,7 +6,11 @@ using Xunit.Abstractions;
 
 namespace MLNetAutoencoders.Tests.Onnx;
 
-/// <summary>Spike (issue 14): a pipeline holding our embedding transformer exports to ONNX and scores back the same.</summary>
+/// <summary>
+/// ONNX export through ML.NET's own conversion: a pipeline holding our embedding transformer exports and scores back the
+/// same through ApplyOnnxModel; a pipeline holding a transformer that cannot be exported yet fails, naming its columns,
+/// instead of writing a file without them.
+/// </summary>
 public class OnnxExportTests(ITestOutputHelper output)
 {
     [Theory]
@@ -30,9 +34,9 @@ public class OnnxExportTests(ITestOutputHelper output)
                 KSparseScoringAlpha = 1.5f,
             }));
         var model = pipeline.Fit(data);
+        var path = Path.Combine(Path.GetTempPath(), $"ae-onnx-{Guid.NewGuid():N}.onnx");
         try
         {
-            var path = Path.Combine(Path.GetTempPath(), $"ae-onnx-{Guid.NewGuid():N}.onnx");
             using (var stream = File.Create(path))
                 ml.Model.ConvertToOnnx(model, data, stream);
             output.WriteLine(path);
@@ -47,7 +51,41 @@ public class OnnxExportTests(ITestOutputHelper output)
         finally
         {
             (model.LastTransformer as IDisposable)?.Dispose();
+            File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void ConvertingTheAnomalyDetectorFailsNamingItsColumnsInsteadOfWritingAModelWithoutThem()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.ToDataView(SyntheticData.Manifold(200));
+        var options = new MLNetAutoencoders.Anomaly.AutoencoderAnomalyOptions();
+        options.Autoencoder.NumberOfEpochs = 1;
+        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(options).Fit(data);
+        using var stream = new MemoryStream();
+
+        var error = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(detector, data, stream));
+
+        var message = error.GetBaseException().Message;
+        Assert.Contains("'Score', 'PredictedLabel' cannot be exported to ONNX", message);
+    }
+
+    [Fact]
+    public void ConvertingTheVaeSamplerFailsNamingItsColumnInsteadOfWritingAModelWithoutIt()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.ToDataView(SyntheticData.Manifold(200));
+        using var sampler = ml.Transforms.VaeSampler(new VaeSamplerOptions
+        {
+            Mode = VaeSamplingMode.Posterior,
+            Vae = new AutoencoderOptions { Kind = AutoencoderKind.Variational, LatentDimension = 2, HiddenLayerSizes = [8], NumberOfEpochs = 1 },
+        }).Fit(data);
+        using var stream = new MemoryStream();
+
+        var error = Assert.ThrowsAny<Exception>(() => ml.Model.ConvertToOnnx(sampler, data, stream));
+
+        Assert.Contains("'Sample' cannot be exported to ONNX", error.GetBaseException().Message);
     }
 
     private void AssertClose(float[][] expected, float[][] actual, string column)
