@@ -29,6 +29,12 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
+    /// <summary>The encoder's Linear layers, input side first (ONNX export).</summary>
+    internal IReadOnlyList<Linear> EncoderLayers => encoder.ToList();
+
+    /// <summary>The decoder's Linear layers, code side first (ONNX export).</summary>
+    internal IReadOnlyList<Linear> DecoderLayers => decoder.ToList();
+
     /// <summary>What the network is.</summary>
     public NetworkDescription Description { get; }
 

@@ -1,5 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using MLNetAutoencoders.Onnx;
 using MLNetAutoencoders.Validation;
 
 namespace MLNetAutoencoders.Scoring;
@@ -12,7 +14,7 @@ namespace MLNetAutoencoders.Scoring;
 /// materialised and nothing is read more than twice. A scorer whose input size is 0 reads no column: the rows
 /// only give it positions (a prior sampler).
 /// </summary>
-internal sealed class BatchedScoringDataView : IDataView
+internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
 {
     private readonly IDataView source;
     private readonly DataViewSchema.Column? inputColumn;
@@ -38,6 +40,31 @@ internal sealed class BatchedScoringDataView : IDataView
     }
 
     public bool CanShuffle => false;
+
+    // ML.NET's ONNX converter (mlContext.Model.ConvertToOnnx) walks the output view back through IDataTransform.Source
+    // and asks each ITransformCanSaveOnnx to write its nodes: being one is what makes a pipeline holding us exportable.
+    // A step that answers CanSaveOnnx = false is skipped with a warning and the file silently lacks its columns, so
+    // this view always answers true and throws from SaveAsOnnx when its scorer cannot be written.
+    IDataView IDataTransform.Source => source;
+
+    void ICanSaveModel.Save(ModelSaveContext ctx) =>
+        throw new NotSupportedException("Save the transformer (mlContext.Model.Save), not its output view.");
+
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+
+    void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
+    {
+        if (scorer is not IOnnxScorer onnx || !onnx.CanSaveOnnx(ctx))
+            throw new NotSupportedException(
+                $"Column(s) '{string.Join("', '", scorer.Outputs.Select(o => o.Name))}' cannot be exported to ONNX: this version writes the " +
+                "AutoencoderEmbeddingTransformer's columns only (the anomaly detector and the VaeSampler are not exportable yet). " +
+                "Conversion stops rather than write a model without them.");
+        if (inputColumn is { } input && !ctx.ContainsColumn(input.Name))
+            throw new InvalidOperationException($"ONNX export: input column '{input.Name}' is not produced by the exported part of the pipeline.");
+        var variable = inputColumn is { } column ? ctx.GetVariableName(column.Name) : "";
+        var outputs = scorer.Outputs.Select(o => ctx.AddIntermediateVariable(o.Type, o.Name)).ToList();
+        onnx.SaveAsOnnx(ctx, variable, outputs);
+    }
 
     public DataViewSchema Schema { get; }
 

@@ -1,11 +1,13 @@
 using MLNetAutoencoders.Native;
+using Microsoft.ML.Model.OnnxConverter;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Onnx;
 using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Scoring;
 
 /// <summary>Embedding, reconstruction and per-row reconstruction error of a batch, in one forward pass.</summary>
-internal sealed class EmbeddingScorer : NetworkScorer
+internal sealed class EmbeddingScorer : NetworkScorer, IOnnxScorer
 {
     private readonly int embedding;
     private readonly int reconstruction = -1;
@@ -47,5 +49,26 @@ internal sealed class EmbeddingScorer : NetworkScorer
             TensorData.Read(reconstructed, outputs[reconstruction]);
         if (wantsError)
             TensorData.Read(NetworkMath.RowMeanSquaredError(reconstructed, x!), outputs[error]);
+    }
+
+    public bool CanSaveOnnx(OnnxContext ctx)
+    {
+        ctx.CheckOpSetVersion(OnnxNetworkWriter.MinimumOpSet, nameof(AutoencoderEmbeddingTransformer));
+        return true;
+    }
+
+    public void SaveAsOnnx(OnnxContext ctx, string input, IReadOnlyList<string> outputs)
+    {
+        using var lease = Network.Enter();
+        var writer = new OnnxNetworkWriter(ctx, Network.Module, Outputs[embedding].Name);
+        var code = writer.Code(writer.EncoderOutput(input));
+        writer.Assign(code, outputs[embedding]);
+        if (reconstruction < 0 && error < 0)
+            return;
+        var reconstructed = writer.Decode(code);
+        if (reconstruction >= 0)
+            writer.Assign(reconstructed, outputs[reconstruction]);
+        if (error >= 0)
+            writer.Assign(writer.RowMeanSquaredError(reconstructed, input), outputs[error]);
     }
 }

@@ -1,0 +1,158 @@
+using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
+using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Networks;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MLNetAutoencoders.Onnx;
+
+/// <summary>
+/// Writes a fitted <see cref="AutoencoderNetwork"/> as ONNX nodes into ML.NET's <see cref="OnnxContext"/>:
+/// each Linear layer as one Gemm (transB = 1, weights [out, in] as torch stores them) with its weight and bias as
+/// initializers, activations as their ONNX operators (GELU composed from Erf, which opset 12 has; Gelu is opset 20).
+/// Opset 12 (ML.NET's current and maximum) is enough for every operator used here.
+/// </summary>
+internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork network, string prefix)
+{
+    /// <summary>Lowest opset of the operators written: TopK with K as an input and ScatterElements are opset 11.</summary>
+    public const int MinimumOpSet = 11;
+
+    private static readonly DataViewType Floats = new VectorDataViewType(NumberDataViewType.Single);
+
+    /// <summary>The encoder's last linear output ([mu, log-variance] for a VAE).</summary>
+    public string EncoderOutput(string input)
+    {
+        var layers = network.EncoderLayers;
+        var h = input;
+        for (var i = 0; i < layers.Count; i++)
+        {
+            h = Linear(layers[i], h, $"enc{i}");
+            if (i + 1 < layers.Count)
+                h = Activate(network.Description.HiddenActivation, h);
+        }
+        return h;
+    }
+
+    /// <summary>The deterministic code, as <see cref="AutoencoderNetwork.Code"/>; written into <paramref name="output"/> when given.</summary>
+    public string Code(string encoderOutput, string? output = null)
+    {
+        var d = network.Description;
+        var code = d.Bottleneck switch
+        {
+            BottleneckKind.Identity => Activate(d.LatentActivation, encoderOutput),
+            BottleneckKind.TopK => KeepTopK(encoderOutput, d.ScoringTopK),
+            BottleneckKind.Gaussian => Slice(encoderOutput, 0, d.LatentDimension),
+            _ => throw new InvalidOperationException($"Unknown bottleneck {d.Bottleneck}."),
+        };
+        return output is null ? code : Node("Identity", [code], output);
+    }
+
+    /// <summary>Maps codes back to input space, as <see cref="AutoencoderNetwork.Decode"/>.</summary>
+    public string Decode(string code)
+    {
+        var layers = network.DecoderLayers;
+        var h = code;
+        for (var i = 0; i < layers.Count; i++)
+        {
+            h = Linear(layers[i], h, $"dec{i}");
+            h = Activate(i + 1 < layers.Count ? network.Description.HiddenActivation : network.Description.OutputActivation, h);
+        }
+        return h;
+    }
+
+    /// <summary>Per-row mean squared error, shape [N, 1] (ML.NET's ONNX shape of a scalar column).</summary>
+    public string RowMeanSquaredError(string reconstruction, string target)
+    {
+        var difference = Node("Sub", [reconstruction, target]);
+        var squared = Node("Mul", [difference, difference]);
+        var mean = Intermediate("ReduceMean");
+        var node = ctx.CreateNode("ReduceMean", squared, mean, ctx.GetNodeName("ReduceMean"), "");
+        node.AddAttribute("axes", new long[] { 1 });
+        node.AddAttribute("keepdims", 1L);
+        return mean;
+    }
+
+    /// <summary>Copies <paramref name="from"/> into the column variable <paramref name="to"/>.</summary>
+    public void Assign(string from, string to) => ctx.CreateNode("Identity", from, to, ctx.GetNodeName("Identity"), "");
+
+    private string Linear(Linear layer, string input, string name)
+    {
+        using var scope = NewDisposeScope();
+        var weight = layer.weight!.detach().cpu().contiguous();
+        var shape = weight.shape;
+        var w = new float[shape[0] * shape[1]];
+        TensorData.Read(weight, w);
+        var b = new float[shape[0]];
+        TensorData.Read(layer.bias!.detach().cpu().contiguous(), b);
+        var wName = ctx.AddInitializer(w, new long[] { shape[0], shape[1] }, $"{prefix}.{name}.weight");
+        var bName = ctx.AddInitializer(b, new long[] { shape[0] }, $"{prefix}.{name}.bias");
+        var output = Intermediate("Gemm");
+        var node = ctx.CreateNode("Gemm", new[] { input, wName, bName }, new[] { output }, ctx.GetNodeName("Gemm"), "");
+        node.AddAttribute("transB", 1L);
+        return output;
+    }
+
+    private string Activate(Activation activation, string x)
+    {
+        switch (activation)
+        {
+            case Activation.Identity: return x;
+            case Activation.Relu: return Node("Relu", [x]);
+            case Activation.Tanh: return Node("Tanh", [x]);
+            case Activation.Sigmoid: return Node("Sigmoid", [x]);
+            case Activation.LeakyRelu:
+            {
+                var output = Intermediate("LeakyRelu");
+                ctx.CreateNode("LeakyRelu", x, output, ctx.GetNodeName("LeakyRelu"), "").AddAttribute("alpha", 0.01);
+                return output;
+            }
+            case Activation.Elu:
+            {
+                var output = Intermediate("Elu");
+                ctx.CreateNode("Elu", x, output, ctx.GetNodeName("Elu"), "").AddAttribute("alpha", 1.0);
+                return output;
+            }
+            case Activation.Gelu:
+            {
+                // torch's exact GELU: 0.5 x (1 + erf(x / sqrt 2)).
+                var scaled = Node("Div", [x, ctx.AddInitializer((float)Math.Sqrt(2.0), "sqrt2")]);
+                var erf = Node("Erf", [scaled]);
+                var onePlus = Node("Add", [erf, ctx.AddInitializer(1f, "one")]);
+                var half = Node("Mul", [x, ctx.AddInitializer(0.5f, "half")]);
+                return Node("Mul", [half, onePlus]);
+            }
+            default: throw new ArgumentOutOfRangeException(nameof(activation), activation, "Unknown activation.");
+        }
+    }
+
+    private string KeepTopK(string code, int k)
+    {
+        var kName = ctx.AddInitializer(new long[] { k }, new long[] { 1 }, "k");
+        var values = Intermediate("TopKValues");
+        var indices = ctx.AddIntermediateVariable(new VectorDataViewType(NumberDataViewType.Int64), $"{prefix}.TopKIndices");
+        ctx.CreateNode("TopK", new[] { code, kName }, new[] { values, indices }, ctx.GetNodeName("TopK"), "").AddAttribute("axis", 1L);
+        var zeros = Node("Sub", [code, code]);
+        var output = Intermediate("ScatterElements");
+        ctx.CreateNode("ScatterElements", new[] { zeros, indices, values }, new[] { output }, ctx.GetNodeName("ScatterElements"), "")
+            .AddAttribute("axis", 1L);
+        return output;
+    }
+
+    private string Slice(string x, long start, long length)
+    {
+        var starts = ctx.AddInitializer(new long[] { start }, new long[] { 1 }, "starts");
+        var ends = ctx.AddInitializer(new long[] { start + length }, new long[] { 1 }, "ends");
+        var axes = ctx.AddInitializer(new long[] { 1 }, new long[] { 1 }, "axes");
+        return Node("Slice", [x, starts, ends, axes]);
+    }
+
+    private string Node(string op, string[] inputs, string? output = null)
+    {
+        output ??= Intermediate(op);
+        ctx.CreateNode(op, inputs, new[] { output }, ctx.GetNodeName(op), "");
+        return output;
+    }
+
+    private string Intermediate(string what) => ctx.AddIntermediateVariable(Floats, $"{prefix}.{what}", skip: true);
+}
