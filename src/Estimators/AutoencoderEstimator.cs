@@ -17,9 +17,7 @@ public sealed class AutoencoderEstimator : IEstimator<AutoencoderEmbeddingTransf
 
     internal AutoencoderEstimator(IHostEnvironment env, AutoencoderOptions options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), AutoencoderOptionsValidation.Validate);
-        host = env.Register(nameof(AutoencoderEstimator));
+        (host, this.options) = EstimatorStart.Register(env, nameof(AutoencoderEstimator), options, o => o.Clone(), AutoencoderOptionsValidation.Validate);
     }
 
     /// <summary>A copy of the options this estimator trains with.</summary>

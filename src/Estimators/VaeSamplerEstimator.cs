@@ -17,10 +17,8 @@ public sealed class VaeSamplerEstimator : IEstimator<VaeSamplerTransformer>
 
     internal VaeSamplerEstimator(IHostEnvironment env, VaeSamplerOptions options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), VaeSamplerOptionsValidation.Validate);
+        (host, this.options) = EstimatorStart.Register(env, nameof(VaeSamplerEstimator), options, o => o.Clone(), VaeSamplerOptionsValidation.Validate);
         this.env = env;
-        host = env.Register(nameof(VaeSamplerEstimator));
     }
 
     /// <summary>A copy of the options this estimator fits with.</summary>

@@ -20,9 +20,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
 
     internal AutoencoderAnomalyTrainer(IHostEnvironment env, AutoencoderAnomalyOptions options)
     {
-        ArgumentNullException.ThrowIfNull(env);
-        this.options = OptionChecks.ValidatedCopy(options, o => o.Clone(), AutoencoderAnomalyOptionsValidation.Validate);
-        host = env.Register(nameof(AutoencoderAnomalyTrainer));
+        (host, this.options) = EstimatorStart.Register(env, nameof(AutoencoderAnomalyTrainer), options, o => o.Clone(), AutoencoderAnomalyOptionsValidation.Validate);
     }
 
     /// <summary>A copy of the options this trainer trains with.</summary>
