@@ -106,21 +106,10 @@ public sealed class CodeDensityPersistenceTests : IDisposable
     private static (string Entry, byte[] Payload, int Offset) DensitySection(byte[] zip, int rows, int codeSize, int neighbours)
     {
         var pattern = new byte[] { 1 }.Concat(new[] { rows, codeSize, neighbours, rows * codeSize }.SelectMany(BitConverter.GetBytes)).ToArray();
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        foreach (var entry in archive.Entries)
-        {
-            using var read = entry.Open();
-            using var copy = new MemoryStream();
-            read.CopyTo(copy);
-            var payload = copy.ToArray();
-            var offset = payload.AsSpan().IndexOf(pattern);
-            if (offset >= 0)
-            {
-                Assert.Equal(-1, payload.AsSpan(offset + 1).IndexOf(pattern)); // exactly one match
-                return (entry.FullName, payload, offset);
-            }
-        }
-        throw new Xunit.Sdk.XunitException("No density section found in the model zip.");
+        var (entry, payload, offset) = ModelZip.Find(zip, pattern)
+            ?? throw new Xunit.Sdk.XunitException("No density section found in the model zip.");
+        Assert.Equal(-1, payload.AsSpan(offset + 1).IndexOf(pattern)); // exactly one match
+        return (entry, payload, offset);
     }
 
     private static byte[] Replace(byte[] zip, string name, byte[] payload)

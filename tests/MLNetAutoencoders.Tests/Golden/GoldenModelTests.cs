@@ -1,8 +1,8 @@
-using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MLNetAutoencoders.Anomaly;
+using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 
 namespace MLNetAutoencoders.Tests.Golden;
@@ -66,18 +66,9 @@ public class GoldenModelTests
     private static uint DetectorEntryVersion(byte[] zip)
     {
         var signature = Encoding.ASCII.GetBytes("AEANOMMP");
-        using var archive = new ZipArchive(new MemoryStream(zip), ZipArchiveMode.Read);
-        foreach (var entry in archive.Entries)
-        {
-            using var read = entry.Open();
-            using var copy = new MemoryStream();
-            read.CopyTo(copy);
-            var payload = copy.ToArray();
-            var at = payload.AsSpan().IndexOf(signature);
-            if (at >= 0)
-                return BitConverter.ToUInt32(payload, at + signature.Length); // then the oldest version that can read it
-        }
-        throw new Xunit.Sdk.XunitException("No entry of the detector's model parameters in the zip.");
+        var (_, payload, at) = ModelZip.Find(zip, signature)
+            ?? throw new Xunit.Sdk.XunitException("No entry of the detector's model parameters in the zip.");
+        return BitConverter.ToUInt32(payload, at + signature.Length); // then the oldest version that can read it
     }
 
     [Fact]
