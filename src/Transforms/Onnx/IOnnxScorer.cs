@@ -8,7 +8,10 @@ namespace MLNetAutoencoders.Onnx;
 /// </summary>
 internal interface IOnnxScorer
 {
-    /// <summary>Throws (naming the column and why) when an output cannot be written faithfully; false when the opset is too old.</summary>
+    /// <summary>
+    /// True when every output can be written faithfully at the context's opset; otherwise throws, naming the column and
+    /// why (never false: ML.NET's converter only warns on false and writes a model without the columns).
+    /// </summary>
     bool CanSaveOnnx(OnnxContext ctx);
 
     void SaveAsOnnx(OnnxContext ctx, string input, IReadOnlyList<string> outputs);

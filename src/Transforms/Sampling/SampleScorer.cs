@@ -1,5 +1,7 @@
+using Microsoft.ML.Model.OnnxConverter;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Onnx;
 using MLNetAutoencoders.Scoring;
 using static TorchSharp.torch;
 
@@ -8,9 +10,10 @@ namespace MLNetAutoencoders.Sampling;
 /// <summary>
 /// Samples of a VAE for a batch of rows: z from the prior, the row's posterior or the row itself, decoded once per
 /// batch; then the decoder mean or a draw from p(x|z). Every random value comes from <see cref="RowNoise"/> keyed by the
-/// row's position, so a row's sample is the same in any batch.
+/// row's position, so a row's sample is the same in any batch. Only its deterministic configurations export to ONNX:
+/// Decode mode and Posterior mode at temperature 0, both with the Mean output.
 /// </summary>
-internal sealed class SampleScorer : NetworkScorer
+internal sealed class SampleScorer : NetworkScorer, IOnnxScorer
 {
     /// <summary>Standard deviation of the Gaussian p(x|z) that the summed-squared-error reconstruction term implies.</summary>
     public static readonly float GaussianObservationStd = MathF.Sqrt(0.5f);
@@ -92,5 +95,41 @@ internal sealed class SampleScorer : NetworkScorer
                     row[j] = noise.Uniform(j) < row[j] ? 1f : 0f;
             }
         }
+    }
+
+    /// <summary>
+    /// True for the deterministic configurations; throws for every other one, naming the column and the reason, since
+    /// ONNX has no noise keyed by seed and row position like <see cref="RowNoise"/> (RandomNormal draws differ per call
+    /// and per runtime): an exported graph would not give this transformer's samples.
+    /// </summary>
+    public bool CanSaveOnnx(OnnxContext ctx)
+    {
+        var reason = NotExportableReason();
+        if (reason is not null)
+            throw new InvalidOperationException(
+                $"ONNX export: column '{Outputs[0].Name}' of the VaeSampler (Mode = {mode}, Output = {output}, Temperature = {temperature}) " +
+                $"cannot be exported: {reason} Only Decode mode, or Posterior mode with Temperature = 0, with the Mean output is exported.");
+        ctx.CheckOpSetVersion(OnnxNetworkWriter.MinimumOpSet, nameof(VaeSamplerTransformer));
+        return true;
+    }
+
+    public void SaveAsOnnx(OnnxContext ctx, string input, IReadOnlyList<string> outputs)
+    {
+        using var lease = Network.Enter();
+        var writer = new OnnxNetworkWriter(ctx, Network.Module, Outputs[0].Name);
+        var z = mode == VaeSamplingMode.Posterior ? writer.Code(writer.EncoderOutput(input)) : input;
+        writer.Assign(writer.Decode(z), outputs[0]);
+    }
+
+    private string? NotExportableReason()
+    {
+        const string noise = "ONNX cannot reproduce the sampler's noise, which is keyed by the seed and the row's position.";
+        if (mode == VaeSamplingMode.Prior)
+            return "Prior mode reads no input column (a graph needs one) and draws z from that noise; " + noise;
+        if (mode == VaeSamplingMode.Posterior && temperature != 0)
+            return "Posterior mode with Temperature > 0 draws z around the posterior mean; " + noise;
+        if (output != VaeDecoderOutput.Mean)
+            return $"the {output} output draws each feature from p(x|z); " + noise;
+        return null;
     }
 }

@@ -44,26 +44,32 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
     // ML.NET's ONNX converter (mlContext.Model.ConvertToOnnx) walks the output view back through IDataTransform.Source
     // and asks each ITransformCanSaveOnnx to write its nodes: being one is what makes a pipeline holding us exportable.
     // A step that answers CanSaveOnnx = false is skipped with a warning and the file silently lacks its columns, so
-    // this view always answers true and throws from SaveAsOnnx when its scorer cannot be written.
+    // this view never answers false: it throws, with the scorer's own reason, when its scorer cannot be written.
     IDataView IDataTransform.Source => source;
 
     void ICanSaveModel.Save(ModelSaveContext ctx) =>
         throw new NotSupportedException("Save the transformer (mlContext.Model.Save), not its output view.");
 
-    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => true;
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx) => RequireExportable(ctx) is not null;
 
     void ISaveAsOnnx.SaveAsOnnx(OnnxContext ctx)
     {
-        if (scorer is not IOnnxScorer onnx || !onnx.CanSaveOnnx(ctx))
-            throw new NotSupportedException(
-                $"Column(s) '{string.Join("', '", scorer.Outputs.Select(o => o.Name))}' cannot be exported to ONNX: this version writes the " +
-                "AutoencoderEmbeddingTransformer's columns only (the anomaly detector and the VaeSampler are not exportable yet). " +
-                "Conversion stops rather than write a model without them.");
+        var onnx = RequireExportable(ctx);
         if (inputColumn is { } input && !ctx.ContainsColumn(input.Name))
             throw new InvalidOperationException($"ONNX export: input column '{input.Name}' is not produced by the exported part of the pipeline.");
         var variable = inputColumn is { } column ? ctx.GetVariableName(column.Name) : "";
         var outputs = scorer.Outputs.Select(o => ctx.AddIntermediateVariable(o.Type, o.Name)).ToList();
         onnx.SaveAsOnnx(ctx, variable, outputs);
+    }
+
+    /// <summary>The scorer as an ONNX writer; its own CanSaveOnnx throws when it cannot export (naming the column and why).</summary>
+    private IOnnxScorer RequireExportable(OnnxContext ctx)
+    {
+        if (scorer is IOnnxScorer onnx && onnx.CanSaveOnnx(ctx))
+            return onnx;
+        throw new NotSupportedException(
+            $"Column(s) '{string.Join("', '", scorer.Outputs.Select(o => o.Name))}' cannot be exported to ONNX: " +
+            $"{scorer.GetType().Name} writes no ONNX nodes. Conversion stops rather than write a model without them.");
     }
 
     public DataViewSchema Schema { get; }
