@@ -54,6 +54,20 @@ public class DetectorOnnxExportTests(ITestOutputHelper output)
         AssertExportScoresLikeTorchSharp(ml, detector, ml.ToDataView(Scoring));
     }
 
+    [Fact]
+    public void AnExportedDetectorGivesARowHoldingNaNANaNScoreAndLabelFalseAsTorchSharpDoes()
+    {
+        var ml = new MLContext(seed: 1);
+        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(Small()).Fit(ml.ToDataView(Training));
+        var rows = Scoring;
+        rows[^1][3] = float.NaN; // an off-manifold row, which would be flagged
+
+        var (scores, labels) = AssertExportScoresLikeTorchSharp(ml, detector, ml.ToDataView(rows));
+
+        Assert.True(float.IsNaN(scores[^1][0]));
+        Assert.False(labels[^1]);
+    }
+
     [Theory]
     [InlineData(VaeAnomalyScore.ExpectedReconstructionError, VaeLikelihood.Gaussian)]
     [InlineData(VaeAnomalyScore.NegativeElbo, VaeLikelihood.Bernoulli)]
@@ -156,7 +170,11 @@ public class DetectorOnnxExportTests(ITestOutputHelper output)
         {
             Assert.Equal(expected[i].Length, actual[i].Length);
             for (var j = 0; j < expected[i].Length; j++)
-                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]) / Math.Max(Math.Abs(expected[i][j]), 1e-3));
+            {
+                Assert.Equal(float.IsNaN(expected[i][j]), float.IsNaN(actual[i][j]));
+                if (!float.IsNaN(expected[i][j]))
+                    worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]) / Math.Max(Math.Abs(expected[i][j]), 1e-3));
+            }
         }
         output.WriteLine($"{column}: worst relative difference {worst:G3}");
         Assert.True(worst <= Tolerance, $"{column}: worst relative difference {worst:G3}");
