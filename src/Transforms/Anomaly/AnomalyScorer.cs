@@ -1,4 +1,6 @@
+using Microsoft.ML.Model.OnnxConverter;
 using MLNetAutoencoders.Native;
+using MLNetAutoencoders.Onnx;
 using MLNetAutoencoders.Scoring;
 using static TorchSharp.torch;
 
@@ -6,9 +8,10 @@ namespace MLNetAutoencoders.Anomaly;
 
 /// <summary>
 /// The detector on a batch of rows: the anomaly score of the standardized rows and, when its column is named, the
-/// predicted label score &gt; threshold (ML.NET's convention for anomaly detectors).
+/// predicted label score &gt; threshold (ML.NET's convention for anomaly detectors). Both export to ONNX
+/// (<see cref="AnomalyOnnxWriter"/>).
 /// </summary>
-internal sealed class AnomalyScorer : NetworkScorer
+internal sealed class AnomalyScorer : NetworkScorer, IOnnxScorer
 {
     private const int ScoreOutput = 0;
     private const int LabelOutput = 1;
@@ -40,5 +43,21 @@ internal sealed class AnomalyScorer : NetworkScorer
         var labels = outputs[LabelOutput];
         for (var i = 0; i < rows; i++)
             labels[i] = scores[i] > threshold ? 1 : 0;
+    }
+
+    public bool CanSaveOnnx(OnnxContext ctx)
+    {
+        ctx.CheckOpSetVersion(OnnxNetworkWriter.MinimumOpSet, nameof(AutoencoderAnomalyPredictionTransformer));
+        return true;
+    }
+
+    public void SaveAsOnnx(OnnxContext ctx, string input, IReadOnlyList<string> outputs)
+    {
+        using var lease = Network.Enter();
+        var writer = new AnomalyOnnxWriter(ctx, model, Outputs[ScoreOutput].Name);
+        var score = writer.Score(input);
+        writer.Assign(score, outputs[ScoreOutput]);
+        if (Outputs.Count > LabelOutput)
+            writer.Exceeds(score, threshold, outputs[LabelOutput]);
     }
 }

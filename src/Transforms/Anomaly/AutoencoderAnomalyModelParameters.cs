@@ -114,6 +114,18 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     /// <summary>The network, its guard and its history; shared with every prediction transformer over this model.</summary>
     internal FittedNetwork Fitted { get; }
 
+    /// <summary>The feature standardization; null when the features are not standardized.</summary>
+    internal FeatureStandardization? Standardization => standardization;
+
+    /// <summary>How a variational autoencoder's posterior samples become its score; null for the other kinds.</summary>
+    internal VaeScoring? VaeScoring => vaeScoring;
+
+    /// <summary>The L x latent posterior noise draws every row shares (<see cref="Anomaly.VaeScoring.Noise"/>); empty for the other kinds.</summary>
+    internal IReadOnlyList<float> VaeNoise => vaeNoise;
+
+    /// <summary>The density term in code space; null without it.</summary>
+    internal CodeDensity? CodeDensity => codeDensity;
+
     /// <summary>Frees the network's native memory; waits for running batches. Scoring afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => Fitted.Dispose();
 

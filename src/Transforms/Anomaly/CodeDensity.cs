@@ -47,6 +47,9 @@ internal sealed class CodeDensity
         DistanceScale = distanceScale;
     }
 
+    /// <summary>The reference codes, row-major, <see cref="Rows"/> x <see cref="CodeSize"/>.</summary>
+    public IReadOnlyList<float> References => references;
+
     public int Rows { get; }
 
     public int CodeSize { get; }

@@ -76,6 +76,25 @@ internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork netw
     /// <summary>Copies <paramref name="from"/> into the column variable <paramref name="to"/>.</summary>
     public void Assign(string from, string to) => ctx.CreateNode("Identity", from, to, ctx.GetNodeName("Identity"), "");
 
+    /// <summary>The posterior log-variance of a Gaussian bottleneck, as <see cref="AutoencoderNetwork.LogVariance"/>.</summary>
+    public string LogVariance(string encoderOutput) =>
+        Slice(encoderOutput, network.Description.LatentDimension, network.Description.LatentDimension);
+
+    /// <summary>One <paramref name="op"/> node whose output is a new float temporary; <paramref name="attributes"/> sets its attributes.</summary>
+    public string Apply(string op, string[] inputs, Action<OnnxNode>? attributes = null)
+    {
+        var output = Intermediate(op);
+        var node = ctx.CreateNode(op, inputs, new[] { output }, ctx.GetNodeName(op), "");
+        attributes?.Invoke(node);
+        return output;
+    }
+
+    /// <summary>A float initializer of shape <paramref name="dims"/>, named after the column.</summary>
+    public string Constant(IEnumerable<float> values, long[] dims, string name) => ctx.AddInitializer(values, dims, $"{prefix}.{name}");
+
+    /// <summary>A 1-D int64 initializer (shapes, indices, K), named after the column.</summary>
+    public string Constant(long[] values, string name) => ctx.AddInitializer(values, new long[] { values.Length }, $"{prefix}.{name}");
+
     private string Linear(Linear layer, string input, string name)
     {
         using var scope = NewDisposeScope();
