@@ -1,6 +1,6 @@
 // QuickStart: an autoencoder as an ML.NET transform, compared with ML.NET's PCA at the same dimension.
 //
-//   dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR] [--embedded]]
+//   dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR] [--embedded] [--export-onnx PATH]]
 //
 // 1. Loads Fashion-MNIST: the full set (60,000 + 10,000 images) when the Debian package
 //    dataset-fashion-mnist is installed, else the subset embedded in MLNetAutoencoders.SampleData.
@@ -9,6 +9,8 @@
 //    (see PcaReconstruction.cs: ML.NET exposes no eigenvectors, so a least-squares linear decoder is fitted).
 // 4. Compares both test reconstruction MSEs, saves the model zip, reloads it with a new MLContext and
 //    checks that the reloaded model yields identical embeddings.
+// 5. With --export-onnx PATH: converts the autoencoder to ONNX (mlContext.Model.ConvertToOnnx) and writes test rows
+//    beside it, for samples/OnnxScoring, which scores them with ML.NET + ONNX Runtime only (no TorchSharp).
 using System.Diagnostics;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -106,6 +108,9 @@ finally
 var maxDifference = embeddings.Zip(reloadedEmbeddings).Max(p => p.First.Zip(p.Second).Max(q => Math.Abs(q.First - q.Second)));
 var identical = reloadedEmbeddings.Length == embeddings.Length && maxDifference == 0f;
 
+// 5. Optional ONNX export.
+var onnxRowsPath = arguments.OnnxPath is null ? null : OnnxExport.Export(mlContext, autoencoder, test, arguments.OnnxPath);
+
 // Summary.
 var ratio = aeTestMse / pcaTestMse;
 Console.WriteLine();
@@ -120,5 +125,15 @@ Console.WriteLine($"| PCA-{LatentDimension} test MSE (LS decoder) | {pcaTestMse:
 Console.WriteLine($"| AE / PCA MSE ratio          | {ratio:F3} ({(ratio < 1 ? $"autoencoder error {(1 - ratio) * 100:F0}% lower" : $"autoencoder error {(ratio - 1) * 100:F0}% higher")}) |");
 Console.WriteLine($"| model zip                   | {zipBytes / 1024.0 / 1024.0:F2} MB ({zipBytes:N0} bytes), {modelPath} |");
 Console.WriteLine($"| reload check                | {(identical ? "identical embeddings" : $"MISMATCH, max |diff| {maxDifference:G3}")} ({reloadedEmbeddings.Length:N0} test rows, fresh MLContext) |");
+if (arguments.OnnxPath is not null)
+{
+    Console.WriteLine($"| ONNX model                  | {new FileInfo(arguments.OnnxPath).Length / 1024.0 / 1024.0:F2} MB, {arguments.OnnxPath} |");
+    Console.WriteLine($"| rows for the ONNX scorer    | {OnnxExport.RowCount:N0} test rows, {onnxRowsPath} |");
+}
 Console.WriteLine($"| total time                  | {total.Elapsed.TotalSeconds:F1} s |");
+if (arguments.OnnxPath is not null)
+{
+    Console.WriteLine();
+    Console.WriteLine($"Score it without TorchSharp: dotnet run -c Release --project samples/OnnxScoring -- {arguments.OnnxPath}");
+}
 return identical ? 0 : 1;

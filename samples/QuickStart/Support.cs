@@ -3,15 +3,17 @@ using Microsoft.ML.Data;
 
 namespace MLNetAutoencoders.QuickStart;
 
-/// <summary>Command line: --epochs N, --rows N, --output DIR, --embedded.</summary>
-internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? OutputDirectory, bool Embedded = false)
+/// <summary>Command line: --epochs N, --rows N, --output DIR, --embedded, --export-onnx PATH.</summary>
+internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? OutputDirectory, bool Embedded = false, string? OnnxPath = null)
 {
     public const string Usage =
-        "Usage: dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR] [--embedded]]\n" +
+        "Usage: dotnet run --project samples/QuickStart [-- [--epochs N] [--rows N] [--output DIR] [--embedded] [--export-onnx PATH]]\n" +
         "  --epochs N    training epochs (default: 20 on the full dataset, 100 on the embedded subset)\n" +
         "  --rows N      use only the first N training images (default: all)\n" +
         "  --output DIR  where the model zip is written (default: <temp>/mlnet-autoencoders-quickstart)\n" +
-        "  --embedded    use the small subset embedded in MLNetAutoencoders.SampleData even when the full dataset is installed";
+        "  --embedded    use the small subset embedded in MLNetAutoencoders.SampleData even when the full dataset is installed\n" +
+        "  --export-onnx PATH  also convert the fitted autoencoder to ONNX (PATH, e.g. model.onnx) and write 1,000 test rows\n" +
+        "                      beside it (model.rows.csv), for samples/OnnxScoring";
 
     /// <summary>Parses the arguments; on failure <paramref name="error"/> says why (null for --help).</summary>
     public static bool TryParse(string[] args, out QuickStartArguments result, out string? error)
@@ -44,6 +46,9 @@ internal sealed record QuickStartArguments(int? Epochs, int? Rows, string? Outpu
                     break;
                 case "--output":
                     result = result with { OutputDirectory = value };
+                    break;
+                case "--export-onnx":
+                    result = result with { OnnxPath = Path.GetFullPath(value) };
                     break;
                 case "--epochs" or "--rows":
                     error = $"{name} expects a positive integer, got '{value}'.";
