@@ -85,6 +85,32 @@ public class NativeAnomalyTransformerOnnxTests(ITestOutputHelper output)
         Assert.InRange(labels.Count(l => l), scores.Length / 2 - 2, scores.Length / 2 + 1);
     }
 
+    /// <remarks>
+    /// ML.NET's scorer writes PredictedLabel as the ai.onnx.ml Binarizer, which ONNX Runtime refuses on a NaN input: the
+    /// file fails loudly on a row the transformer scores NaN (with label false), instead of answering differently. The
+    /// library's own transformer exports a Greater node instead (DetectorOnnxExportTests: NaN and false, as in TorchSharp).
+    /// </remarks>
+    [Fact]
+    public void AnExportedMLNetAnomalyTransformerFailsLoudlyInOnnxRuntimeOnARowItScoresNaN()
+    {
+        var ml = new MLContext(seed: 1);
+        using var detector = ml.AnomalyDetection.Trainers.Autoencoder(Small()).Fit(ml.ToDataView(Training));
+        var native = detector.ToAnomalyPredictionTransformer();
+        var rows = Scoring;
+        rows[^1][3] = float.NaN;
+        var data = ml.ToDataView(rows);
+        var expected = native.Transform(data);
+        Assert.True(float.IsNaN(expected.ScalarColumn("Score")[^1]));
+        Assert.False(expected.GetColumn<bool>(expected.Schema["PredictedLabel"]).Last());
+        using var exported = ExportedModel.Convert(ml, native, data);
+
+        var error = Assert.ThrowsAny<Exception>(() => exported.Score(ml, data).VectorColumn("Score"));
+
+        var message = error.ToString();
+        Assert.Contains("Binarizer", message);
+        Assert.Contains("NaN", message);
+    }
+
     /// <summary>
     /// Exports <paramref name="model"/>, scores <paramref name="data"/> with the file through ApplyOnnxModel and asserts the
     /// file's Score and PredictedLabel equal <paramref name="model"/>'s own Transform (both labels must occur); returns the labels.
