@@ -1,9 +1,11 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
+using Microsoft.ML.Model.OnnxConverter;
 using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Anomaly;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
+using MLNetAutoencoders.Onnx;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
 using TorchSharp;
@@ -26,10 +28,11 @@ namespace MLNetAutoencoders.Anomaly;
 /// sample of training codes / its training interquartile range: a row scores high when it reconstructs badly, or when
 /// it reconstructs well but lies where few training rows lie. Without the term, the score is the reconstruction score.
 /// Higher means more anomalous. Like ML.NET's <c>PcaModelParameters</c>, this is the <c>Model</c> of the
-/// prediction transformer; it can also be bound by ML.NET's own <see cref="AnomalyPredictionTransformer{TModel}"/>.
+/// prediction transformer; it can also be bound by ML.NET's own <see cref="AnomalyPredictionTransformer{TModel}"/>, and
+/// then exports to ONNX through ML.NET's scorer (this class writes the <c>Score</c>, ML.NET's scorer the <c>PredictedLabel</c>).
 /// </summary>
 public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<float>, ISchemaBindableMapper, ICanSaveModel, IDisposable,
-    ICalculateFeatureContribution, IFeatureContributionMapper
+    ICalculateFeatureContribution, IFeatureContributionMapper, IBindableCanSaveOnnx
 {
     internal const string LoaderSignature = "AutoencoderAnomalyModel";
 
@@ -257,6 +260,36 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         SchemaChecks.RequireSingleVector(schema.Schema, feature.Name, InputSize);
         TorchRuntime.EnsureLoaded();
         return new AnomalyBoundMapper(this, schema);
+    }
+
+    // ML.NET's AnomalyPredictionTransformer scores through BinaryClassifierScorer, whose Bindable is this class (it is an
+    // ISchemaBindableMapper, so ML.NET does not wrap it in SchemaBindablePredictorWrapper and never asks for ISingleCanSaveOnnx).
+    // The scorer's CanSaveOnnx asks this class; its SaveAsOnnx binds PredictedLabel and Score to new variables, asks this
+    // class to write them, then writes PredictedLabel itself: Binarizer(Score, threshold) + Cast to bool.
+    bool ICanSaveOnnx.CanSaveOnnx(OnnxContext ctx)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        Fitted.ThrowIfDisposed();
+        ctx.CheckOpSetVersion(OnnxNetworkWriter.MinimumOpSet, nameof(AutoencoderAnomalyModelParameters));
+        return true;
+    }
+
+    bool IBindableCanSaveOnnx.SaveAsOnnx(OnnxContext ctx, RoleMappedSchema schema, string[] outputNames)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        ArgumentNullException.ThrowIfNull(schema);
+        ArgumentNullException.ThrowIfNull(outputNames);
+        // The scorer's derived column (PredictedLabel) comes first, then the bound mapper's only column, the score.
+        if (outputNames.Length == 0)
+            throw new InvalidOperationException($"ONNX export: ML.NET's scorer asked for no output of the {nameof(AutoencoderAnomalyModelParameters)}; expected its '{DefaultColumnNames.Score}' column last.");
+        var feature = schema.Feature?.Name
+            ?? throw new InvalidOperationException($"ONNX export: column '{DefaultColumnNames.Score}' cannot be written because the anomaly detector was bound without a feature column.");
+        if (!ctx.ContainsColumn(feature))
+            throw new InvalidOperationException($"ONNX export: column '{DefaultColumnNames.Score}' cannot be written because its feature column '{feature}' is not in the ONNX graph (dropped or not exportable upstream).");
+        using var lease = Fitted.Enter();
+        var writer = new AnomalyOnnxWriter(ctx, this, DefaultColumnNames.Score);
+        writer.Assign(writer.Score(ctx.GetVariableName(feature)), outputNames[^1]);
+        return true;
     }
 
     // 0x00010002 (after v0.1.0): the code density term follows the VAE scoring settings.

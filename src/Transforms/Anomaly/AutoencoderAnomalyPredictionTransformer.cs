@@ -84,7 +84,10 @@ public sealed class AutoencoderAnomalyPredictionTransformer : AutoencoderTransfo
     /// <summary>
     /// ML.NET's own anomaly transformer over the same model parameters and threshold, for code that needs exactly
     /// that type. It scores through ML.NET's per-row scorer, one network call per row: slower than this transformer.
-    /// It shares <see cref="Model"/>: disposing either frees it.
+    /// It shares <see cref="Model"/>: disposing either frees it. It exports to ONNX through ML.NET's <c>ConvertToOnnx</c>
+    /// (the model writes <c>Score</c>, ML.NET's scorer writes <c>PredictedLabel</c> with the ai.onnx.ml Binarizer), but
+    /// ONNX Runtime's Binarizer refuses a NaN score: such a file fails on a row holding NaN or infinity, where this
+    /// transformer's own export gives a NaN score and <c>PredictedLabel</c> false.
     /// </summary>
     public AnomalyPredictionTransformer<AutoencoderAnomalyModelParameters> ToAnomalyPredictionTransformer()
     {
