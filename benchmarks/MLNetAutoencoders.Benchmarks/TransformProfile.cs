@@ -183,7 +183,7 @@ internal static class TransformProfile
 
         public IReadOnlyList<ScoredColumn> Outputs { get; } = [new ScoredColumn("Embedding", latent)];
 
-        public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+        public void Score(float[] input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
         {
         }
     }
