@@ -19,6 +19,13 @@ internal static class SpeedBenchmark
     public const int LatencyWarmup = 200;
     public const int LatencyCalls = 3000;
 
+    /// <summary>
+    /// ONNX Runtime's intra-op threads. ApplyOnnxModel runs one row per session call; with 2 threads the pool's spinning
+    /// workers slowed the TorchSharp sides measured after it by 10-20% and its own cursor throughput too (14k rows/s
+    /// against 22k with 1 thread; single-row latency 62 against 68 µs), so it gets one.
+    /// </summary>
+    public const int OnnxRuntimeThreads = 1;
+
     private sealed class ImageRow
     {
         [VectorType(Canonical.InputSize)]
@@ -78,9 +85,8 @@ internal static class SpeedBenchmark
         var rows = data.Train.Count;
         var testRows = data.Test.Count;
         var images = data.Test.ToJaggedImages();
-        var threads = get_num_threads();
         using var testTensor = tensor(data.Test.Pixels, new long[] { testRows, Canonical.InputSize });
-        report.Details["settings"] = new { epochs, repeats, trainRows = rows, testRows, transformPasses = TransformPasses, latencyCalls = LatencyCalls, latencyWarmup = LatencyWarmup, scoringOnly, onnxRuntimeThreads = threads };
+        report.Details["settings"] = new { epochs, repeats, trainRows = rows, testRows, transformPasses = TransformPasses, latencyCalls = LatencyCalls, latencyWarmup = LatencyWarmup, scoringOnly, onnxRuntimeThreads = OnnxRuntimeThreads };
         Console.WriteLine($"Speed: {repeats} repeats; each: " + (scoringOnly ? $"Fit (ours only: --scoring-only), {epochs} epochs over {rows:N0} rows" :
                           $"Fit (ours), the raw TorchSharp loop and the PyTorch script, {epochs} epochs over {rows:N0} rows (order rotating between repeats)") +
                           ", then on that repeat's model Transform vs the raw encoder, PredictionEngine vs raw single-row forwards, and the model exported to ONNX scored by ONNX Runtime.");
@@ -153,15 +159,16 @@ internal static class SpeedBenchmark
                 {
                     var network = model!.Module;
                     // The same fitted model, exported (from the Features column alone: the graph's only input) and scored by
-                    // ONNX Runtime with as many threads as libtorch.
+                    // ONNX Runtime (OnnxRuntimeThreads).
                     using (var stream = File.Create(onnxPath))
                         ml.Model.ConvertToOnnx(model, ml.Transforms.SelectColumns("Features").Fit(test).Transform(test), stream);
-                    using var onnxEmbedding = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, threads, OnnxEmbedding)).Fit(test);
-                    using var onnxAll = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, threads, OnnxOutputs)).Fit(test);
+                    using var onnxEmbedding = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxEmbedding)).Fit(test);
+                    using var onnxAll = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxOutputs)).Fit(test);
 
-                    // ---- Transform: warm-up, then ours, the raw encoder and ONNX Runtime back to back, the order rotating.
-                    ReadEmbeddings(model.Transform(test));
-                    RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, 1);
+                    // ---- Transform: warm-up (as many passes as a sample, so that .NET's tiered JIT has promoted the cursor's
+                    // code before the first repeat is timed), then ours, the raw encoder and ONNX Runtime back to back, the order rotating.
+                    TransformRowsPerSecond(model, test, testRows);
+                    RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, TransformPasses);
                     ReadEmbeddings(onnxEmbedding.Transform(test));
                     (double Value, double Foreign) ours = default, raw = default, onnx = default;
                     for (var side = 0; side < 3; side++)
@@ -256,7 +263,7 @@ internal static class SpeedBenchmark
             report.Add(Measurement.Paired("Transform", "embedding rows/s vs PyTorch encode (batch 1024, no grad)", PyTorchReference.Name, transformPyTorch,
                 note: "informational; PyTorch's encode figure comes from the same repeat's script run"));
         report.Add(Measurement.Paired("Transform", "ONNX Runtime (ConvertToOnnx + ApplyOnnxModel) embedding rows/s, same cursor", "raw batched encoder forward (batch 1024, no grad)",
-            transformOnnx, note: $"informational; ApplyOnnxModel runs one row per session call; ONNX Runtime with {threads} intra-op threads"));
+            transformOnnx, note: $"informational; ApplyOnnxModel runs one row per session call; ONNX Runtime with {OnnxRuntimeThreads} intra-op thread(s)"));
         report.Add(Measurement.Samples("Transform", "rows/s reading Embedding + Reconstruction + ReconstructionError", allColumns, labels,
             note: "runs encoder and decoder; informational", foreignCores: allColumnsForeign));
         report.Add(Measurement.Paired("PredictionEngine", $"single-row latency µs, all three columns read, median of {LatencyCalls:N0} calls (lower is better)",
@@ -269,15 +276,15 @@ internal static class SpeedBenchmark
         report.Add(Measurement.Paired("PredictionEngine", "single-row latency µs, all columns configured, output class reading Embedding only", "raw single-row encoder forward",
             latencyEmbeddingRead, note: "diagnosis: after the first prediction the row scores only the columns whose getters were called"));
         report.Add(Measurement.Paired("PredictionEngine", "ONNX Runtime (ApplyOnnxModel) single-row latency µs, all three columns read",
-            "raw single-row forward: encoder, decoder and error into float[]", latencyOnnx, note: $"informational; ONNX Runtime with {threads} intra-op threads"));
+            "raw single-row forward: encoder, decoder and error into float[]", latencyOnnx, note: $"informational; ONNX Runtime with {OnnxRuntimeThreads} intra-op thread(s)"));
     }
 
-    private static OnnxOptions OnnxScoring(string path, int threads, params string[] outputs) => new()
+    private static OnnxOptions OnnxScoring(string path, params string[] outputs) => new()
     {
         ModelFile = path,
         InputColumns = ["Features"],
         OutputColumns = outputs,
-        IntraOpNumThreads = threads,
+        IntraOpNumThreads = OnnxRuntimeThreads,
         InterOpNumThreads = 1,
     };
 
