@@ -19,23 +19,6 @@ internal static class TensorData
         values.CopyTo(storage);
     }
 
-    /// <summary>
-    /// The first <paramref name="rows"/> x <paramref name="width"/> values of <paramref name="values"/> as a [rows, width]
-    /// tensor over the array itself (torch.from_array pins it until the tensor's storage is freed): no copy. The caller must
-    /// not change the array while the tensor (or a view of it) lives, and disposes the tensor (a dispose scope).
-    /// </summary>
-    public static Tensor Rows(float[] values, int rows, int width)
-    {
-        var count = (long)rows * width;
-        if (count > values.Length)
-            throw new ArgumentException($"Expected at least {count} values for {rows} rows of {width}; got {values.Length}.", nameof(values));
-        using var flat = from_array(values);
-        if (count == values.Length)
-            return flat.view(rows, width);
-        using var head = flat.narrow(0, 0, count);
-        return head.view(rows, width);
-    }
-
     /// <summary>Copies all of <paramref name="tensor"/>'s values, in row-major order, to the start of <paramref name="destination"/>.</summary>
     public static void Read(Tensor tensor, Span<float> destination)
     {

@@ -169,7 +169,7 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
             }
             if (rowsInBatch == 0)
                 throw new InvalidOperationException("The input view yielded fewer rows on its second cursor than on its first: its cursors are not repeatable.");
-            view.scorer.Score(inputBatch, rowsInBatch, batchStart, active, outputBatch);
+            view.scorer.Score(inputBatch.AsSpan(0, rowsInBatch * size), rowsInBatch, batchStart, active, outputBatch);
             rowInBatch = 0;
         }
 

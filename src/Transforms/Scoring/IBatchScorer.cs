@@ -12,10 +12,9 @@ internal interface IBatchScorer
     IReadOnlyList<ScoredColumn> Outputs { get; }
 
     /// <summary>
-    /// Scores <paramref name="rows"/> rows laid out row-major at the start of <paramref name="input"/> (an array, not a span,
-    /// so that the network can read it in place); fills
+    /// Scores <paramref name="rows"/> rows laid out row-major in <paramref name="input"/>; fills
     /// <c>outputs[i]</c> (rows * width) for every i with <c>active[i]</c>. <paramref name="firstPosition"/> is the
     /// cursor position of the first row, for scorers whose randomness depends on the row.
     /// </summary>
-    void Score(float[] input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs);
+    void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs);
 }

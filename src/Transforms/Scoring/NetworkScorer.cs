@@ -7,9 +7,7 @@ namespace MLNetAutoencoders.Scoring;
 /// <summary>
 /// The template every scorer of a fitted network follows: hold a lease on the network for the whole batch (disposal
 /// waits for it), put every tensor in one dispose scope, run without gradients, and hand the batch over as a
-/// [rows, <see cref="InputSize"/>] tensor (none for a scorer that reads no column). That tensor is the caller's array
-/// itself, pinned for the batch (torch.from_array), not a copy: the rows are copied once, from the input column into
-/// that array. Subclasses compute their columns.
+/// [rows, <see cref="InputSize"/>] tensor (none for a scorer that reads no column). Subclasses compute their columns.
 /// </summary>
 internal abstract class NetworkScorer(FittedNetwork network) : IBatchScorer
 {
@@ -20,14 +18,19 @@ internal abstract class NetworkScorer(FittedNetwork network) : IBatchScorer
 
     public abstract IReadOnlyList<ScoredColumn> Outputs { get; }
 
-    public void Score(float[] input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+    public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
     {
         if (!AnyActive(active))
             return;
         using var lease = Network.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x = InputSize > 0 ? TensorData.Rows(input, rows, InputSize) : null;
+        Tensor? x = null;
+        if (InputSize > 0)
+        {
+            x = empty(rows, InputSize);
+            TensorData.Write(x, input[..(rows * InputSize)]);
+        }
         ScoreBatch(x, rows, firstPosition, active, outputs);
     }
 

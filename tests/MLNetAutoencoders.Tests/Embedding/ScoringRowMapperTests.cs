@@ -26,7 +26,7 @@ public class ScoringRowMapperTests
 
         public IReadOnlyList<ScoredColumn> Outputs { get; } = [new("Embedding", 0), new("Reconstruction", 0), new("ReconstructionError", 0)];
 
-        public void Score(float[] input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+        public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
         {
             Calls.Add(active.ToArray());
             for (var i = 0; i < outputs.Length; i++)
