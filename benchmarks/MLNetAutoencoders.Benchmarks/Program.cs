@@ -26,6 +26,8 @@ const string Usage = """
       --threads N   torch.set_num_threads (default 2, the canonical setting; the PyTorch script uses 2)
       --attempts N  tries per timed sample while other processes use the CPU (default 4); then it is kept, flagged
       --results DIR where the JSON goes (default: benchmarks/results of this repository)
+      --scoring-only  speed: Transform, PredictionEngine and ONNX Runtime rows only (ours fitted once per repeat;
+                    no raw training loop, no PyTorch script, so no Python needed)
       --verbose     print every epoch
     A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
@@ -56,6 +58,7 @@ try
     int? epochs = null, rows = null;
     int repeats = 5, seeds = 3, threads = 2;
     var verbose = false;
+    var scoringOnly = false;
     string? results = null;
     for (var i = 1; i < args.Length; i++)
     {
@@ -70,6 +73,7 @@ try
             case "--attempts": Contention.MaxAttempts = Next(); break;
             case "--results": results = i + 1 < args.Length ? args[++i] : throw new ArgumentException("Missing value after --results."); break;
             case "--verbose": verbose = true; break;
+            case "--scoring-only": scoringOnly = true; break;
             default:
                 Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
                 return 2;
@@ -93,7 +97,7 @@ try
         var report = new Report(name, args);
         switch (name)
         {
-            case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report); break;
+            case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly); break;
             case "quality": QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report); break;
             case "memory": MemoryBenchmark.Run(data, report); break;
             default:

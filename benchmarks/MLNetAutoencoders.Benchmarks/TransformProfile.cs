@@ -11,9 +11,10 @@ namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
 /// Where Transform's time goes: the steps of src/Transforms/Scoring (BatchedScoringDataView.FillBatch reading rows,
-/// EmbeddingScorer.ScoreBatch's tensor creation, copy in and out with the internal TensorData, encoder forward) timed
-/// separately, and variants of the input-tensor step (TorchSharp's element accessor, a fresh tensor per batch, one
-/// reused tensor).
+/// the input tensor, copy in and out with the internal TensorData, encoder forward) timed separately, and variants of
+/// the input-tensor step (TorchSharp's element accessor, a fresh tensor per batch with a copy, which src uses, one
+/// reused tensor, the batch array itself through torch.from_array, which src does not use: a managed array is not
+/// 64-byte aligned, and MKL's results may depend on the alignment, so scores would differ between processes).
 /// </summary>
 internal static class TransformProfile
 {
@@ -109,6 +110,13 @@ internal static class TransformProfile
                 var x = empty(count, size);
                 data.Test.Pixels.AsSpan(start * size, count * size).CopyTo(MemoryMarshal.Cast<byte, float>(x.bytes));
                 return x;
+            }),
+            ("torch.from_array(batch array) in place, no copy (not in src: alignment)", (start, count) =>
+            {
+                data.Test.Pixels.AsSpan(start * size, count * size).CopyTo(batchBuffer);
+                using var flat = from_array(batchBuffer);
+                using var head = flat.narrow(0, 0, (long)count * size);
+                return head.view(count, size);
             }),
             ("torch.tensor(float[] batch array, shape)", (start, count) =>
             {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Model.OnnxConverter;
@@ -12,7 +13,9 @@ namespace MLNetAutoencoders.Scoring;
 /// ahead one batch at a time while the main cursor serves the pass-through columns row by row. Both
 /// cursors see the same rows in the same order (an IDataView's cursors are repeatable), so nothing is
 /// materialised and nothing is read more than twice. A scorer whose input size is 0 reads no column: the rows
-/// only give it positions (a prior sampler).
+/// only give it positions (a prior sampler). A cursor rents its batch arrays (input and active outputs, megabytes at the
+/// default batch size) from <see cref="ArrayPool{T}.Shared"/> and returns them when disposed: a fresh large-object-heap
+/// array per cursor cost a gen-2 collection every few cursors.
 /// </summary>
 internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
 {
@@ -107,6 +110,7 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
         private int rowsInBatch;
         private int rowInBatch;
         private long batchStart;
+        private bool disposed;
 
         public Cursor(BatchedScoringDataView view, DataViewRowCursor main, DataViewRowCursor? lookahead, bool[] active)
         {
@@ -116,8 +120,8 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
             this.active = active;
             inputGetter = view.inputColumn is { } input ? lookahead?.GetGetter<VBuffer<float>>(input) : null;
             var capacity = lookahead is null ? 0 : view.batchSize;
-            inputBatch = new float[capacity * view.scorer.InputSize];
-            outputBatch = view.scorer.Outputs.Select((o, i) => new float[active[i] ? capacity * o.Width : 0]).ToArray();
+            inputBatch = Rent(capacity * view.scorer.InputSize);
+            outputBatch = view.scorer.Outputs.Select((o, i) => Rent(active[i] ? capacity * o.Width : 0)).ToArray();
         }
 
         public override DataViewSchema Schema => view.Schema;
@@ -175,12 +179,25 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
             rowInBatch = 0;
         }
 
+        // Rented arrays may be longer than asked for; every use goes by offsets from the start.
+        private static float[] Rent(int length) => length == 0 ? [] : ArrayPool<float>.Shared.Rent(length);
+
+        private static void Return(float[] array)
+        {
+            if (array.Length > 0)
+                ArrayPool<float>.Shared.Return(array);
+        }
+
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !disposed)
             {
+                disposed = true;
                 main.Dispose();
                 lookahead?.Dispose();
+                Return(inputBatch);
+                foreach (var output in outputBatch)
+                    Return(output);
             }
             base.Dispose(disposing);
         }

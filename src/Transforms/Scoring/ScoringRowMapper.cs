@@ -8,6 +8,13 @@ namespace MLNetAutoencoders.Scoring;
 /// The single-row path (PredictionEngine, <see cref="ITransformer.GetRowToRowMapper"/>): outputs are computed on
 /// first access for the current row with a batch of one, and cached until the input row moves. A scorer whose
 /// input size is 0 reads no column.
+/// <para>
+/// ML.NET's PredictionEngine activates every output column (<c>mapper.GetRow(inputRow, mapper.OutputSchema)</c>) but calls
+/// the getters of its output class only, the same ones for every prediction. So a row scores every active column the
+/// first time, and from then on only the columns whose getters have been called on it: an output class reading
+/// Embedding alone no longer pays for the decoder. A getter called later for a column not computed for the current row
+/// scores that row again with it added (the values do not depend on which columns are computed with them).
+/// </para>
 /// </summary>
 internal sealed class ScoringRowMapper : IRowToRowMapper
 {
@@ -51,6 +58,10 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         private readonly float[] features;
         private readonly float[][] outputs;
         private readonly ValueGetter<VBuffer<float>>? inputGetter;
+        // requested: the outputs whose getters have been called on this row so far; computed: those valid for scoredPosition.
+        private readonly bool[] requested;
+        private readonly bool[] computed;
+        private bool anyRequested;
         private VBuffer<float> inputBuffer;
         private long scoredPosition = -1;
 
@@ -61,6 +72,8 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             this.active = active;
             features = new float[mapper.scorer.InputSize];
             outputs = mapper.scorer.Outputs.Select((o, i) => new float[active[i] ? o.Width : 0]).ToArray();
+            requested = new bool[active.Length];
+            computed = new bool[active.Length];
             if (mapper.inputColumn is { } column && active.Any(a => a))
                 inputGetter = input.GetGetter<VBuffer<float>>(column);
         }
@@ -89,18 +102,24 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
                 throw new InvalidOperationException($"Column '{column.Name}' was not requested when the row was created.");
             return ScoredGetters.Create<TValue>(mapper.scorer.Outputs[output], () =>
             {
-                EnsureScored();
+                EnsureScored(output);
                 return outputs[output];
             });
         }
 
-        private void EnsureScored()
+        private void EnsureScored(int output)
         {
-            if (scoredPosition == input.Position && input.Position >= 0)
+            var samePosition = scoredPosition == input.Position && input.Position >= 0;
+            if (samePosition && computed[output])
                 return;
-            if (inputGetter is not null)
+            // The first row computes every active column; later rows the columns asked for so far, this one included.
+            var columns = anyRequested ? requested : active;
+            requested[output] = true;
+            anyRequested = true;
+            if (inputGetter is not null && !samePosition)
                 InputColumn.Read(inputGetter, ref inputBuffer, features, mapper.inputColumn!.Value.Name);
-            mapper.scorer.Score(features, 1, input.Position, active, outputs);
+            mapper.scorer.Score(features, 1, input.Position, columns, outputs);
+            Array.Copy(columns, computed, computed.Length);
             scoredPosition = input.Position;
         }
     }
