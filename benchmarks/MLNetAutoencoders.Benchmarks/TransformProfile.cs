@@ -12,8 +12,8 @@ namespace MLNetAutoencoders.Benchmarks;
 /// <summary>
 /// Where Transform's time goes: the steps of src/Transforms/Scoring (BatchedScoringDataView.FillBatch reading rows,
 /// the input tensor, copy in and out with the internal TensorData, encoder forward) timed separately, and variants of
-/// the input-tensor step (TorchSharp's element accessor, a fresh tensor per batch with a copy, which src uses, one
-/// reused tensor, the batch array itself through torch.from_array, which src does not use: a managed array is not
+/// the input-tensor step (TorchSharp's element accessor, a fresh tensor per batch with a copy, which src used
+/// before InputBatch, one reused tensor (src today: the cursor writes rows straight into it), the batch array itself through torch.from_array, which src does not use: a managed array is not
 /// 64-byte aligned, and MKL's results may depend on the alignment, so scores would differ between processes).
 /// </summary>
 internal static class TransformProfile
@@ -105,7 +105,7 @@ internal static class TransformProfile
                 x.data<float>().CopyFrom(data.Test.Pixels.AsSpan(start * size, count * size), 0, 0);
                 return x;
             }),
-            ("empty + Span copy into Tensor.bytes (src today: TensorData.Write)", (start, count) =>
+            ("empty + Span copy into Tensor.bytes (src before InputBatch)", (start, count) =>
             {
                 var x = empty(count, size);
                 data.Test.Pixels.AsSpan(start * size, count * size).CopyTo(MemoryMarshal.Cast<byte, float>(x.bytes));
@@ -160,7 +160,7 @@ internal static class TransformProfile
             data.Test.Pixels.AsSpan(start * size, count * size).CopyTo(MemoryMarshal.Cast<byte, float>(x.bytes));
             network.Code(network.EncoderOutput(x)).data<float>().CopyTo(output, 0, 0);
         }))).Value;
-        report.Add(new Measurement("Transform profile", "one reused input tensor (Span copy into bytes) + forward + copy out: ms per 10k rows", reuse * 1000, null, null, null, null, null, [reuse * 1000], []));
+        report.Add(new Measurement("Transform profile", "one reused input tensor (Span copy into bytes; src today writes rows into it directly) + forward + copy out: ms per 10k rows", reuse * 1000, null, null, null, null, null, [reuse * 1000], []));
         reused.Dispose();
 
         // The ML.NET side alone: src's BatchedScoringDataView around a scorer that computes nothing, read like Transform's
@@ -184,14 +184,16 @@ internal static class TransformProfile
             getter(ref buffer);
     }
 
-    /// <summary>Produces zeros: isolates BatchedScoringDataView's own cost.</summary>
+    /// <summary>Produces zeros from the network's kind of input batch: isolates BatchedScoringDataView's own cost.</summary>
     private sealed class NullScorer(int inputSize, int latent) : IBatchScorer
     {
         public int InputSize => inputSize;
 
         public IReadOnlyList<ScoredColumn> Outputs { get; } = [new ScoredColumn("Embedding", latent)];
 
-        public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+        public InputBatch CreateInputBatch(int capacity) => new TensorInputBatch(capacity, inputSize);
+
+        public void Score(InputBatch input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
         {
         }
     }

@@ -13,9 +13,10 @@ namespace MLNetAutoencoders.Scoring;
 /// ahead one batch at a time while the main cursor serves the pass-through columns row by row. Both
 /// cursors see the same rows in the same order (an IDataView's cursors are repeatable), so nothing is
 /// materialised and nothing is read more than twice. A scorer whose input size is 0 reads no column: the rows
-/// only give it positions (a prior sampler). A cursor rents its batch arrays (input and active outputs, megabytes at the
-/// default batch size) from <see cref="ArrayPool{T}.Shared"/> and returns them when disposed: a fresh large-object-heap
-/// array per cursor cost a gen-2 collection every few cursors.
+/// only give it positions (a prior sampler). A cursor writes the input rows straight into the scorer's
+/// <see cref="InputBatch"/> (for a network, a tensor it reads in place) and rents its output arrays from
+/// <see cref="ArrayPool{T}.Shared"/>; it disposes and returns them when disposed (a fresh large-object-heap array per
+/// cursor cost a gen-2 collection every few cursors).
 /// </summary>
 internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
 {
@@ -104,7 +105,7 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
         private readonly DataViewRowCursor? lookahead;
         private readonly ValueGetter<VBuffer<float>>? inputGetter;
         private readonly bool[] active;
-        private readonly float[] inputBatch;
+        private readonly InputBatch inputBatch;
         private readonly float[][] outputBatch;
         private VBuffer<float> inputBuffer;
         private int rowsInBatch;
@@ -120,7 +121,7 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
             this.active = active;
             inputGetter = view.inputColumn is { } input ? lookahead?.GetGetter<VBuffer<float>>(input) : null;
             var capacity = lookahead is null ? 0 : view.batchSize;
-            inputBatch = Rent(capacity * view.scorer.InputSize);
+            inputBatch = view.scorer.CreateInputBatch(capacity);
             outputBatch = view.scorer.Outputs.Select((o, i) => Rent(active[i] ? capacity * o.Width : 0)).ToArray();
         }
 
@@ -167,15 +168,16 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
             var size = view.scorer.InputSize;
             batchStart = main.Position;
             rowsInBatch = 0;
+            var values = inputGetter is null ? default : inputBatch.Values;
             while (rowsInBatch < view.batchSize && lookahead!.MoveNext())
             {
                 if (inputGetter is not null)
-                    InputColumn.Read(inputGetter, ref inputBuffer, inputBatch.AsSpan(rowsInBatch * size, size), view.inputColumn!.Value.Name);
+                    InputColumn.Read(inputGetter, ref inputBuffer, values.Slice(rowsInBatch * size, size), view.inputColumn!.Value.Name);
                 rowsInBatch++;
             }
             if (rowsInBatch == 0)
                 throw new InvalidOperationException("The input view yielded fewer rows on its second cursor than on its first: its cursors are not repeatable.");
-            view.scorer.Score(inputBatch.AsSpan(0, rowsInBatch * size), rowsInBatch, batchStart, active, outputBatch);
+            view.scorer.Score(inputBatch, rowsInBatch, batchStart, active, outputBatch);
             rowInBatch = 0;
         }
 
@@ -195,7 +197,7 @@ internal sealed class BatchedScoringDataView : ITransformCanSaveOnnx
                 disposed = true;
                 main.Dispose();
                 lookahead?.Dispose();
-                Return(inputBatch);
+                inputBatch.Dispose();
                 foreach (var output in outputBatch)
                     Return(output);
             }

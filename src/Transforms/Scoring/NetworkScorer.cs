@@ -18,19 +18,18 @@ internal abstract class NetworkScorer(FittedNetwork network) : IBatchScorer
 
     public abstract IReadOnlyList<ScoredColumn> Outputs { get; }
 
-    public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+    /// <summary>A tensor the network reads in place (<see cref="TensorInputBatch"/>); none for a scorer that reads no column.</summary>
+    public InputBatch CreateInputBatch(int capacity) =>
+        InputSize > 0 && capacity > 0 ? new TensorInputBatch(capacity, InputSize) : new ArrayInputBatch(0);
+
+    public void Score(InputBatch input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
     {
         if (!AnyActive(active))
             return;
         using var lease = Network.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor? x = null;
-        if (InputSize > 0)
-        {
-            x = empty(rows, InputSize);
-            TensorData.Write(x, input[..(rows * InputSize)]);
-        }
+        var x = InputSize > 0 ? input.Rows(rows, InputSize) : null;
         ScoreBatch(x, rows, firstPosition, active, outputs);
     }
 

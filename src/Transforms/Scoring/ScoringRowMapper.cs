@@ -55,7 +55,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
         private readonly ScoringRowMapper mapper;
         private readonly DataViewRow input;
         private readonly bool[] active;
-        private readonly float[] features;
+        private readonly ArrayInputBatch features;
         private readonly float[][] outputs;
         private readonly ValueGetter<VBuffer<float>>? inputGetter;
         // requested: the outputs whose getters have been called on this row so far; computed: those valid for scoredPosition.
@@ -70,7 +70,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             this.mapper = mapper;
             this.input = input;
             this.active = active;
-            features = new float[mapper.scorer.InputSize];
+            features = new ArrayInputBatch(mapper.scorer.InputSize);
             outputs = mapper.scorer.Outputs.Select((o, i) => new float[active[i] ? o.Width : 0]).ToArray();
             requested = new bool[active.Length];
             computed = new bool[active.Length];
@@ -117,7 +117,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             requested[output] = true;
             anyRequested = true;
             if (inputGetter is not null && !samePosition)
-                InputColumn.Read(inputGetter, ref inputBuffer, features, mapper.inputColumn!.Value.Name);
+                InputColumn.Read(inputGetter, ref inputBuffer, features.Values, mapper.inputColumn!.Value.Name);
             mapper.scorer.Score(features, 1, input.Position, columns, outputs);
             Array.Copy(columns, computed, computed.Length);
             scoredPosition = input.Position;

@@ -26,12 +26,14 @@ public class ScoringRowMapperTests
 
         public IReadOnlyList<ScoredColumn> Outputs { get; } = [new("Embedding", 0), new("Reconstruction", 0), new("ReconstructionError", 0)];
 
-        public void Score(ReadOnlySpan<float> input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
+        public InputBatch CreateInputBatch(int capacity) => new ArrayInputBatch(capacity * InputSize);
+
+        public void Score(InputBatch input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
         {
             Calls.Add(active.ToArray());
             for (var i = 0; i < outputs.Length; i++)
                 if (active[i])
-                    outputs[i][0] = input[0] + 10 * i;
+                    outputs[i][0] = input.Values[0] + 10 * i;
         }
     }
 

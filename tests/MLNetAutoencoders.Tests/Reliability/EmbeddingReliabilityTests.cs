@@ -38,6 +38,30 @@ public class EmbeddingReliabilityTests
         Assert.Throws<ObjectDisposedException>(() => ml.Model.Save(model, data.Schema, new MemoryStream()));
     }
 
+    [Theory]
+    [InlineData(3)]
+    [InlineData(300)]
+    public void ACursorFreesTheInputTensorItScoresFromWhenDisposedAfterAnyNumberOfRows(int rowsRead)
+    {
+        // The cursor's input batch is one tensor the network reads in place, outside any dispose scope: the cursor owns it.
+        var (ml, data) = Data(300);
+        using var model = ml.Transforms.Autoencoder(Small()).Fit(data);
+        var scored = model.Transform(data);
+        var liveBefore = LiveTensors.OnThisThread;
+
+        using (var cursor = scored.GetRowCursor(scored.Schema.Where(c => c.Name == "Embedding")))
+        {
+            var getter = cursor.GetGetter<VBuffer<float>>(scored.Schema["Embedding"]);
+            var embedding = default(VBuffer<float>);
+            for (var i = 0; i < rowsRead && cursor.MoveNext(); i++)
+                getter(ref embedding);
+            Assert.Equal(3, embedding.Length);
+            Assert.True(LiveTensors.OnThisThread > liveBefore);
+        }
+
+        Assert.Equal(liveBefore, LiveTensors.OnThisThread);
+    }
+
     [Fact]
     public void CancelExecutionStopsTrainingWithinABatchAndLeavesNoTensorsBehind()
     {
