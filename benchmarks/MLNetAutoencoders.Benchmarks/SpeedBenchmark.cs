@@ -367,26 +367,8 @@ internal static class SpeedBenchmark
     }
 
     /// <summary>Tensor from the row's array, encoder forward without grad, codes copied to a new array.</summary>
-    private static List<double> RawSingleRowLatencies(AutoencoderNetwork network, float[][] images)
-    {
-        var latencies = new List<double>(LatencyCalls);
-        var shape = new long[] { 1, Canonical.InputSize };
-        for (var i = 0; i < LatencyWarmup + LatencyCalls; i++)
-        {
-            var image = images[i % images.Length];
-            var start = Stopwatch.GetTimestamp();
-            using (var scope = NewDisposeScope())
-            using (no_grad())
-            {
-                var x = tensor(image, shape);
-                _ = network.Code(network.EncoderOutput(x)).data<float>().ToArray();
-            }
-            var elapsed = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            if (i >= LatencyWarmup)
-                latencies.Add(elapsed);
-        }
-        return latencies;
-    }
+    private static List<double> RawSingleRowLatencies(AutoencoderNetwork network, float[][] images) =>
+        SingleRowLatencies(images, x => _ = network.Code(network.EncoderOutput(x)).data<float>().ToArray());
 
     /// <summary>
     /// Like-for-like with a PredictionEngine reading every column: tensor from the row's array, encoder, decoder and
@@ -394,26 +376,32 @@ internal static class SpeedBenchmark
     /// </summary>
     private static List<double> RawSingleRowFullLatencies(AutoencoderNetwork network, float[][] images)
     {
-        var latencies = new List<double>(LatencyCalls);
-        var shape = new long[] { 1, Canonical.InputSize };
         var embedding = new float[network.Description.LatentDimension];
         var reconstruction = new float[Canonical.InputSize];
         var error = new float[1];
+        return SingleRowLatencies(images, x =>
+        {
+            var code = network.Code(network.EncoderOutput(x));
+            var decoded = network.Decode(code);
+            var mse = NetworkMath.RowMeanSquaredError(decoded, x);
+            MemoryMarshal.Cast<byte, float>(code.bytes).CopyTo(embedding);
+            MemoryMarshal.Cast<byte, float>(decoded.bytes).CopyTo(reconstruction);
+            MemoryMarshal.Cast<byte, float>(mse.bytes).CopyTo(error);
+        });
+    }
+
+    /// <summary>Latency in µs of each call after the warm-up: a [1, 784] tensor from the row's array, then <paramref name="forward"/>, in a dispose scope without grad.</summary>
+    private static List<double> SingleRowLatencies(float[][] images, Action<Tensor> forward)
+    {
+        var latencies = new List<double>(LatencyCalls);
+        var shape = new long[] { 1, Canonical.InputSize };
         for (var i = 0; i < LatencyWarmup + LatencyCalls; i++)
         {
             var image = images[i % images.Length];
             var start = Stopwatch.GetTimestamp();
             using (var scope = NewDisposeScope())
             using (no_grad())
-            {
-                var x = tensor(image, shape);
-                var code = network.Code(network.EncoderOutput(x));
-                var decoded = network.Decode(code);
-                var mse = NetworkMath.RowMeanSquaredError(decoded, x);
-                MemoryMarshal.Cast<byte, float>(code.bytes).CopyTo(embedding);
-                MemoryMarshal.Cast<byte, float>(decoded.bytes).CopyTo(reconstruction);
-                MemoryMarshal.Cast<byte, float>(mse.bytes).CopyTo(error);
-            }
+                forward(tensor(image, shape));
             var elapsed = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
             if (i >= LatencyWarmup)
                 latencies.Add(elapsed);

@@ -61,34 +61,20 @@ public class DeploymentSampleTests(ITestOutputHelper output)
 
             using var scorer = new OnnxModelScorer(ml, path, rows[0].Length);
             var batch = scorer.Transform(data);
-            AssertClose(expectedEmbedding, batch.VectorColumn("Embedding"), "batch Embedding");
-            AssertClose(expectedReconstruction, batch.VectorColumn("Reconstruction"), "batch Reconstruction");
-            AssertClose(expectedError, batch.VectorColumn("ReconstructionError"), "batch ReconstructionError");
+            ExportedModel.AssertClose(expectedEmbedding, batch.VectorColumn("Embedding"), "batch Embedding", output);
+            ExportedModel.AssertClose(expectedReconstruction, batch.VectorColumn("Reconstruction"), "batch Reconstruction", output);
+            ExportedModel.AssertClose(expectedError, batch.VectorColumn("ReconstructionError"), "batch ReconstructionError", output);
 
             var engine = scorer.CreatePredictionEngine();
             var single = rows.Select(r => engine.Predict(new FeaturesRow { Features = r })).ToArray();
-            AssertClose(expectedEmbedding, single.Select(s => s.Embedding).ToArray(), "PredictionEngine Embedding");
-            AssertClose(expectedReconstruction, single.Select(s => s.Reconstruction).ToArray(), "PredictionEngine Reconstruction");
-            AssertClose(expectedError, single.Select(s => s.ReconstructionError).ToArray(), "PredictionEngine ReconstructionError");
+            ExportedModel.AssertClose(expectedEmbedding, single.Select(s => s.Embedding).ToArray(), "PredictionEngine Embedding", output);
+            ExportedModel.AssertClose(expectedReconstruction, single.Select(s => s.Reconstruction).ToArray(), "PredictionEngine Reconstruction", output);
+            ExportedModel.AssertClose(expectedError, single.Select(s => s.ReconstructionError).ToArray(), "PredictionEngine ReconstructionError", output);
         }
         finally
         {
             File.Delete(path);
         }
-    }
-
-    private void AssertClose(float[][] expected, float[][] actual, string what)
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        double worst = 0;
-        for (var i = 0; i < expected.Length; i++)
-        {
-            Assert.Equal(expected[i].Length, actual[i].Length);
-            for (var j = 0; j < expected[i].Length; j++)
-                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]) / Math.Max(Math.Abs(expected[i][j]), 1e-3));
-        }
-        output.WriteLine($"{what}: worst relative difference {worst:G3}");
-        Assert.True(worst <= 1e-4, $"{what}: worst relative difference {worst:G3}");
     }
 
     /// <summary>The evaluated items of <paramref name="project"/> (their Include values), from <c>dotnet msbuild -getItem</c>.</summary>

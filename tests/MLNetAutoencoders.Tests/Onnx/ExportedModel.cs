@@ -50,7 +50,7 @@ internal sealed class ExportedModel : IDisposable
 
     /// <summary>
     /// Asserts that every value is within 1e-4 of the expected one, relative to max(|expected|, 1e-3) (an absolute 1e-7
-    /// near zero); logs and returns the worst relative difference.
+    /// near zero), and NaN exactly where the expected value is NaN; logs and returns the worst relative difference.
     /// </summary>
     public static double AssertClose(float[][] expected, float[][] actual, string column, ITestOutputHelper log)
     {
@@ -60,7 +60,11 @@ internal sealed class ExportedModel : IDisposable
         {
             Assert.Equal(expected[i].Length, actual[i].Length);
             for (var j = 0; j < expected[i].Length; j++)
-                worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]) / Math.Max(Math.Abs(expected[i][j]), 1e-3));
+            {
+                Assert.Equal(float.IsNaN(expected[i][j]), float.IsNaN(actual[i][j]));
+                if (!float.IsNaN(expected[i][j]))
+                    worst = Math.Max(worst, Math.Abs(expected[i][j] - actual[i][j]) / Math.Max(Math.Abs(expected[i][j]), 1e-3));
+            }
         }
         log.WriteLine($"{column}: worst relative difference {worst:G3}");
         Assert.True(worst <= 1e-4, $"{column}: worst relative difference {worst:G3}");

@@ -15,20 +15,11 @@ namespace MLNetAutoencoders.Tests.Onnx;
 /// </summary>
 public class NativeAnomalyTransformerOnnxTests(ITestOutputHelper output)
 {
-    /// <summary>Training rows on the manifold.</summary>
-    private static float[][] Training => SyntheticData.Manifold(128);
+    private static float[][] Training => DetectorExportData.Training(128);
 
-    /// <summary>New manifold rows, then 3x manifold rows (off it): both labels occur.</summary>
-    private static float[][] Scoring =>
-        SyntheticData.Manifold(48, seed: 1).Concat(SyntheticData.Manifold(12, seed: 2).Select(r => r.Select(v => 3 * v).ToArray())).ToArray();
+    private static float[][] Scoring => DetectorExportData.Scoring(48, 12);
 
-    private static AutoencoderAnomalyOptions Small(Action<AutoencoderAnomalyOptions>? configure = null)
-    {
-        var options = new AutoencoderAnomalyOptions { Contamination = 0.1f };
-        options.Autoencoder.NumberOfEpochs = 3;
-        configure?.Invoke(options);
-        return options;
-    }
+    private static AutoencoderAnomalyOptions Small(Action<AutoencoderAnomalyOptions>? configure = null) => DetectorExportData.Options(3, configure);
 
     [Fact]
     public void AnExportedMLNetAnomalyTransformerScoresAndLabelsLikeItsOwnTransform()
