@@ -8,7 +8,11 @@
 # Directory.Packages.props apply), a console application that references MLNetAutoencoders.Estimators 0.1.0
 # and that exact Microsoft.ML version. The application prints the Microsoft.ML version it loaded (checked),
 # trains a tiny autoencoder, prints its embeddings, saves the model, loads it back in the same process and
-# again in a fresh process, and checks that the loaded model reproduces the embeddings. On a system whose
+# again in a fresh process, and checks that the loaded model reproduces the embeddings. The train run also exports
+# the fitted model with ML.NET's ConvertToOnnx (Microsoft.ML.OnnxConverter, the version paired with that
+# Microsoft.ML: see onnx_converter_for), scores the file with ApplyOnnxModel (Microsoft.ML.OnnxTransformer on
+# Microsoft.ML.OnnxRuntime $ONNXRUNTIME) and checks that its Embedding matches the transformer's within 1e-4
+# relative (|a-b| / max(|a|, 1e-3)), printing the worst difference. On a system whose
 # libstdc++ lacks GLIBCXX_3.4.32 (Debian 12) it also checks that the package's buildTransitive native fix
 # patched the output folder's libLibTorchSharp.so. One consumer folder (~500 MB of libtorch) at a time: each
 # is removed before the next is built.
@@ -27,6 +31,16 @@ VERSION="0.1.0"
 # The lower bound our packages declare (Directory.Packages.props) and the versions the consumers run on.
 MLNET_MINIMUM="5.0.1"
 if [ "$#" -gt 0 ]; then MLNET_VERSIONS=("$@"); else MLNET_VERSIONS=("$MLNET_MINIMUM" "6.0.0"); fi
+# ONNX export and scoring in the consumer: Microsoft.ML.OnnxTransformer takes the Microsoft.ML version itself.
+ONNXRUNTIME="1.32.0"
+# onnx_converter_for MICROSOFT_ML_VERSION: the Microsoft.ML.OnnxConverter released with it (0.x numbering).
+onnx_converter_for() {
+  case "$1" in
+    5.0.1) echo 0.23.1 ;;
+    6.0.0) echo 0.24.0 ;;
+    *) fail "no Microsoft.ML.OnnxConverter known to pair with Microsoft.ML $1 (add it to onnx_converter_for)" ;;
+  esac
+}
 PACKAGES_DIR="${NUGET_PACKAGES:-${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}/.nuget/packages}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -122,9 +136,10 @@ EOF
 # removes its folder (unless SMOKE_KEEP=1).
 smoke_consumer() {
   local MLNET=$1 START=$SECONDS
-  local APP="$WORK/consumer-$MLNET" OUT warnings restored libstdcxx
+  local APP="$WORK/consumer-$MLNET" OUT warnings restored libstdcxx ONNX_CONVERTER
+  ONNX_CONVERTER="$(onnx_converter_for "$MLNET")"
   mkdir -p "$APP"
-  say "=== consumer on Microsoft.ML $MLNET ==="
+  say "=== consumer on Microsoft.ML $MLNET (OnnxConverter $ONNX_CONVERTER, OnnxRuntime $ONNXRUNTIME) ==="
   cat >"$APP/Consumer.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
@@ -139,6 +154,10 @@ smoke_consumer() {
     <PackageReference Include="MLNetAutoencoders.Estimators" Version="$VERSION" />
     <!-- Explicit, so the consumer runs on this version rather than on the lowest our packages allow. -->
     <PackageReference Include="Microsoft.ML" Version="$MLNET" />
+    <!-- ONNX export (ConvertToOnnx) and scoring of the exported file (ApplyOnnxModel). -->
+    <PackageReference Include="Microsoft.ML.OnnxConverter" Version="$ONNX_CONVERTER" />
+    <PackageReference Include="Microsoft.ML.OnnxTransformer" Version="$MLNET" />
+    <PackageReference Include="Microsoft.ML.OnnxRuntime" Version="$ONNXRUNTIME" />
   </ItemGroup>
 </Project>
 EOF
@@ -156,6 +175,7 @@ var mode = args[0];
 var folder = args[1];
 var modelPath = Path.Combine(folder, "autoencoder.zip");
 var embeddingsPath = Path.Combine(folder, "embeddings.txt");
+var onnxPath = Path.Combine(folder, "autoencoder.onnx");
 
 // The Microsoft.ML the process loaded (Microsoft.ML.Data, where MLContext lives), e.g. "6.0.0+<commit>".
 var mlnet = typeof(MLContext).Assembly
@@ -210,6 +230,32 @@ switch (mode)
         var loaded = ml.Model.Load(modelPath, out _);
         SameOrThrow(embeddings, Embeddings(loaded.Transform(data)), "model loaded in-process");
         Console.WriteLine("loaded in-process: embeddings reproduced");
+
+        // ONNX: every column of the view given to ConvertToOnnx becomes a graph input; `data` holds Features alone.
+        if (data.Schema.Count != 1 || data.Schema[0].Name != "Features")
+            throw new Exception("the ONNX export's data view must hold only the Features column");
+        using (var stream = File.Create(onnxPath))
+            ml.Model.ConvertToOnnx(model, data, stream);
+        Console.WriteLine($"ONNX exported: {new FileInfo(onnxPath).Length} bytes");
+        // ApplyOnnxModel names its columns after the graph's outputs without ".output".
+        var onnxScored = ml.Transforms.ApplyOnnxModel(onnxPath).Fit(data).Transform(data);
+        var onnxEmbeddings = Embeddings(onnxScored);
+        if (onnxEmbeddings.Length != embeddings.Length)
+            throw new Exception($"ONNX Embedding: {onnxEmbeddings.Length} rows, expected {embeddings.Length}");
+        double worst = 0;
+        for (var r = 0; r < embeddings.Length; r++)
+        {
+            if (onnxEmbeddings[r].Length != embeddings[r].Length)
+                throw new Exception($"ONNX Embedding: row {r} has {onnxEmbeddings[r].Length} values, expected {embeddings[r].Length}");
+            for (var c = 0; c < embeddings[r].Length; c++)
+            {
+                var relative = Math.Abs((double)embeddings[r][c] - onnxEmbeddings[r][c]) / Math.Max(Math.Abs((double)embeddings[r][c]), 1e-3);
+                worst = Math.Max(worst, relative); // Math.Max returns NaN if either is NaN: a NaN fails below
+            }
+        }
+        if (!(worst <= 1e-4))
+            throw new Exception($"ONNX Embedding differs from the transformer's: worst relative difference {worst:G3} > 1e-4");
+        Console.WriteLine($"ONNX scored by ApplyOnnxModel: Embedding matches within 1e-4 relative (worst {worst:G3})");
         File.WriteAllLines(embeddingsPath, embeddings.Select(e => string.Join(" ", e.Select(x => x.ToString("R")))));
         break;
     }
@@ -274,6 +320,8 @@ run train
 grep -q '^columns: .*Embedding:Vector<Single, 2>' "$APP/run-train.log" || fail "no 2-wide Embedding column"
 grep -q '^embedding 0: \[' "$APP/run-train.log" || fail "no embedding printed"
 grep -qx 'loaded in-process: embeddings reproduced' "$APP/run-train.log" || fail "in-process load check missing"
+grep -q '^ONNX scored by ApplyOnnxModel: Embedding matches within 1e-4 relative' "$APP/run-train.log" \
+  || fail "ONNX export check missing (OnnxConverter $ONNX_CONVERTER)"
 say "run 2: load the saved model in a fresh process"
 run load
 
