@@ -228,7 +228,7 @@ public sealed class ImagePipelineTests(FashionMnistPngFolder images, ITestOutput
         var pixels32 = GrayscalePixels(ml, side: 32).Fit(train).Transform(train);
 
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => model.LastTransformer.Transform(pixels32));
-        Assert.Contains("'Features' has type Vector<Single, 1024>; expected a vector of Single of size 784", ex.Message);
+        Assert.Contains("Input column 'Features' has type Vector<Single, 1024>; expected a vector of Single of size 784.", ex.Message);
     }
 
     private static double MaxAbsDifference(float[] a, float[] b) => a.Zip(b).Max(p => Math.Abs((double)p.First - p.Second));
