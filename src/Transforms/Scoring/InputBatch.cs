@@ -14,19 +14,19 @@ internal abstract class InputBatch : IDisposable
     public abstract Span<float> Values { get; }
 
     /// <summary>The first <paramref name="rows"/> rows as a [rows, width] tensor in the caller's dispose scope.</summary>
-    public abstract Tensor Rows(int rows, int width);
+    public abstract Tensor Rows(int rows);
 
     public abstract void Dispose();
 }
 
 /// <summary>A batch in a managed array: the network gets a fresh tensor with a copy of the rows (the single-row path).</summary>
-internal sealed class ArrayInputBatch(int length) : InputBatch
+internal sealed class ArrayInputBatch(int capacity, int width) : InputBatch
 {
-    private readonly float[] values = new float[length];
+    private readonly float[] values = new float[capacity * width];
 
     public override Span<float> Values => values;
 
-    public override Tensor Rows(int rows, int width)
+    public override Tensor Rows(int rows)
     {
         var x = empty(rows, width);
         TensorData.Write(x, values.AsSpan(0, rows * width));
@@ -57,7 +57,7 @@ internal sealed class TensorInputBatch : InputBatch
 
     public override Span<float> Values => TensorData.Floats(tensor);
 
-    public override Tensor Rows(int rows, int width) => tensor.narrow(0, 0, rows);
+    public override Tensor Rows(int rows) => tensor.narrow(0, 0, rows);
 
     public override void Dispose() => tensor.Dispose();
 }

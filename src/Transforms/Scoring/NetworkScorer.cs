@@ -20,7 +20,7 @@ internal abstract class NetworkScorer(FittedNetwork network) : IBatchScorer
 
     /// <summary>A tensor the network reads in place (<see cref="TensorInputBatch"/>); none for a scorer that reads no column.</summary>
     public InputBatch CreateInputBatch(int capacity) =>
-        InputSize > 0 && capacity > 0 ? new TensorInputBatch(capacity, InputSize) : new ArrayInputBatch(0);
+        InputSize > 0 && capacity > 0 ? new TensorInputBatch(capacity, InputSize) : new ArrayInputBatch(0, 0);
 
     public void Score(InputBatch input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
     {
@@ -29,7 +29,7 @@ internal abstract class NetworkScorer(FittedNetwork network) : IBatchScorer
         using var lease = Network.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var x = InputSize > 0 ? input.Rows(rows, InputSize) : null;
+        var x = InputSize > 0 ? input.Rows(rows) : null;
         ScoreBatch(x, rows, firstPosition, active, outputs);
     }
 

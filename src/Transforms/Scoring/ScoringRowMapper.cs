@@ -70,7 +70,7 @@ internal sealed class ScoringRowMapper : IRowToRowMapper
             this.mapper = mapper;
             this.input = input;
             this.active = active;
-            features = new ArrayInputBatch(mapper.scorer.InputSize);
+            features = new ArrayInputBatch(1, mapper.scorer.InputSize);
             outputs = mapper.scorer.Outputs.Select((o, i) => new float[active[i] ? o.Width : 0]).ToArray();
             requested = new bool[active.Length];
             computed = new bool[active.Length];

@@ -26,7 +26,7 @@ public class ScoringRowMapperTests
 
         public IReadOnlyList<ScoredColumn> Outputs { get; } = [new("Embedding", 0), new("Reconstruction", 0), new("ReconstructionError", 0)];
 
-        public InputBatch CreateInputBatch(int capacity) => new ArrayInputBatch(capacity * InputSize);
+        public InputBatch CreateInputBatch(int capacity) => new ArrayInputBatch(capacity, InputSize);
 
         public void Score(InputBatch input, int rows, long firstPosition, IReadOnlyList<bool> active, float[][] outputs)
         {
