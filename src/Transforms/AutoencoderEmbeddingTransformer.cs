@@ -78,7 +78,8 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
 
     private protected override VersionInfo Version => GetVersionInfo();
 
-    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEEMBEDT", LoaderSignature, typeof(AutoencoderEmbeddingTransformer));
+    // 0x00010002 (after v0.1.0): the network description starts with its own version (NetworkDescription.Read).
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEEMBEDT", LoaderSignature, typeof(AutoencoderEmbeddingTransformer), ModelFormat.VersionedDescription);
 
     // *** Binary format *** columns (AutoencoderColumns.Write), then the network with its loss histories
     // (AutoencoderTransformerBase.SaveModel: scoring batch size, description, training and validation loss, weights).

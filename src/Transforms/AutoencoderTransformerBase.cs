@@ -120,7 +120,7 @@ public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
         Func<FittedNetwork, int, T> create, Action<NetworkDescription>? checkDescription = null)
     {
         var scoringBatchSize = ModelFormat.ReadScoringBatchSize(ctx.Reader);
-        var description = NetworkDescription.Read(ctx.Reader);
+        var description = NetworkDescription.Read(ctx.Reader, ModelFormat.DescriptionCarriesVersion(ctx));
         checkDescription?.Invoke(description);
         return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory, ownerName)
             .IntoLoaded(network => create(network, scoringBatchSize), what);

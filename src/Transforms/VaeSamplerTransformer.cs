@@ -174,7 +174,8 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
 
     private protected override VersionInfo Version => GetVersionInfo();
 
-    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("VAESAMPT", LoaderSignature, typeof(VaeSamplerTransformer));
+    // 0x00010002 (after v0.1.0): the network description starts with its own version (NetworkDescription.Read).
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("VAESAMPT", LoaderSignature, typeof(VaeSamplerTransformer), ModelFormat.VersionedDescription);
 
     // *** Binary format *** settings (VaeSamplerSettings.Write), then the network without loss histories
     // (AutoencoderTransformerBase.SaveModel: scoring batch size, description, weights).

@@ -295,7 +295,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     // 0x00010002 (after v0.1.0): the code density term follows the VAE scoring settings.
     private const uint CodeDensityVersion = 0x00010002;
 
-    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters), CodeDensityVersion);
+    // 0x00010003: the network description starts with its own version (NetworkDescription.Read).
+    private const uint VersionedDescriptionVersion = 0x00010003;
+
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters), VersionedDescriptionVersion);
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
@@ -304,7 +307,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         ctx.CheckAtModel();
         ctx.SetVersionInfo(GetVersionInfo());
         // *** Binary format ***
-        // network description, bool: standardized, [feature means and scales (float[] each)],
+        // network description (since 0x00010003 starting with its version), bool: standardized, [feature means and scales (float[] each)],
         // bool: variational, [VAE scoring: int score, int samples, int seed, bool Bernoulli likelihood],
         // since 0x00010002: bool: code density, [CodeDensity.Write],
         // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
@@ -322,7 +325,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private static AutoencoderAnomalyModelParameters Create(IHostEnvironment env, ModelLoadContext ctx)
     {
         ctx.CheckAtModel(GetVersionInfo());
-        var description = NetworkDescription.Read(ctx.Reader);
+        var description = NetworkDescription.Read(ctx.Reader, carriesVersion: ctx.Header.ModelVerWritten >= VersionedDescriptionVersion);
         var standardization = ctx.Reader.ReadBoolean() ? FeatureStandardization.Read(ctx.Reader, description.InputSize) : null;
         var vaeScoring = ctx.Reader.ReadBoolean() ? VaeScoring.Read(ctx.Reader) : null;
         if ((vaeScoring is not null) != (description.Bottleneck == BottleneckKind.Gaussian))

@@ -5,19 +5,36 @@ using static TorchSharp.torch;
 namespace MLNetAutoencoders.Networks;
 
 /// <summary>
-/// The one network every variant shares: an MLP encoder, a bottleneck chosen by the description, and an
-/// MLP decoder mirroring the encoder. Variants differ only in their bottleneck and training terms.
+/// The one network every variant shares: an encoder (convolution stages when the description has them, then
+/// dense layers), a bottleneck chosen by the description, and a decoder mirroring the encoder. Variants differ only
+/// in their bottleneck and training terms. Input and reconstruction are flat rows, [rows, InputSize], for
+/// convolutional networks too (an image's values in planar order: channel by channel, each row by row).
 /// </summary>
 public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
 {
+    // Declaration order is parameter order: a perceptron's parameters stay named exactly encoder.i.* and
+    // decoder.i.* (the empty convolution lists add none), which saved weights are matched against.
+    private readonly ModuleList<Conv2d> convolutions = new();
     private readonly ModuleList<Linear> encoder = new();
     private readonly ModuleList<Linear> decoder = new();
+    private readonly ModuleList<ConvTranspose2d> transposedConvolutions = new();
 
     /// <summary>Builds a freshly initialised network (TorchSharp's default initialisation, seeded by the caller).</summary>
     public AutoencoderNetwork(NetworkDescription description) : base(nameof(AutoencoderNetwork))
     {
         Description = description;
-        var widths = new List<int> { description.InputSize };
+        var convolution = description.Convolution;
+        if (convolution is not null)
+        {
+            // The modules hold the weights with PyTorch's layouts and initialisation; ImageLayers computes their forward.
+            foreach (var stage in convolution.Stages)
+                convolutions.Add(nn.Conv2d(stage.InputChannels, stage.OutputChannels, stage.KernelSize,
+                    stride: stage.Stride, padding: stage.Padding));
+            foreach (var stage in convolution.Stages.Reverse())
+                transposedConvolutions.Add(nn.ConvTranspose2d(stage.OutputChannels, stage.InputChannels, stage.KernelSize,
+                    stride: stage.Stride, padding: stage.Padding));
+        }
+        var widths = new List<int> { convolution?.FlattenedSize ?? description.InputSize };
         widths.AddRange(description.HiddenSizes);
         for (var i = 0; i + 1 < widths.Count; i++)
             encoder.Add(nn.Linear(widths[i], widths[i + 1]));
@@ -35,6 +52,12 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     /// <summary>The decoder's Linear layers, code side first (ONNX export).</summary>
     internal IReadOnlyList<Linear> DecoderLayers => decoder.ToList();
 
+    /// <summary>The encoder's convolutions, input side first (ONNX export); empty for a perceptron.</summary>
+    internal IReadOnlyList<Conv2d> ConvolutionLayers => convolutions.ToList();
+
+    /// <summary>The decoder's transposed convolutions, code side first (ONNX export); empty for a perceptron.</summary>
+    internal IReadOnlyList<ConvTranspose2d> TransposedConvolutionLayers => transposedConvolutions.ToList();
+
     /// <summary>What the network is.</summary>
     public NetworkDescription Description { get; }
 
@@ -42,6 +65,14 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     public Tensor EncoderOutput(Tensor input)
     {
         var h = input;
+        if (Description.Convolution is { } convolution)
+        {
+            var image = convolution.Image;
+            h = h.reshape(h.shape[0], image.Channels, image.Height, image.Width);
+            for (var i = 0; i < convolutions.Count; i++)
+                h = Description.HiddenActivation.Apply(ImageLayers.Convolve(h, convolutions[i], convolution.Stages[i]));
+            h = h.flatten(1);
+        }
         for (var i = 0; i < encoder.Count; i++)
         {
             h = encoder[i].forward(h);
@@ -69,11 +100,20 @@ public sealed class AutoencoderNetwork : nn.Module<Tensor, Tensor>
     /// <summary>Maps codes back to input space.</summary>
     public Tensor Decode(Tensor code)
     {
+        // The output activation follows the last layer: the last transposed convolution if there are any.
+        var last = decoder.Count + transposedConvolutions.Count - 1;
+        Tensor Activate(Tensor h, int layer) =>
+            layer < last ? Description.HiddenActivation.Apply(h) : Description.OutputActivation.Apply(h);
+
         var h = code;
         for (var i = 0; i < decoder.Count; i++)
+            h = Activate(decoder[i].forward(h), i);
+        if (Description.Convolution is { Stages: var stages })
         {
-            h = decoder[i].forward(h);
-            h = i + 1 < decoder.Count ? Description.HiddenActivation.Apply(h) : Description.OutputActivation.Apply(h);
+            h = h.view(h.shape[0], stages[^1].OutputChannels, stages[^1].OutputHeight, stages[^1].OutputWidth);
+            for (var i = 0; i < transposedConvolutions.Count; i++)
+                h = Activate(ImageLayers.ConvolveTransposed(h, transposedConvolutions[i], stages[stages.Count - 1 - i]), decoder.Count + i);
+            h = h.flatten(1);
         }
         return h;
     }

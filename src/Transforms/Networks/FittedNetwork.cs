@@ -57,8 +57,11 @@ internal sealed class FittedNetwork : IDisposable
     /// <summary>Frees the weights once no scoring section runs any more.</summary>
     public void Dispose() => guard.Dispose();
 
-    /// <summary>Writes the description (a model entry's network header).</summary>
-    public void WriteDescription(BinaryWriter writer) => module.Description.Write(writer);
+    /// <summary>
+    /// Writes the description (a model entry's network header) in the current description version, which starts with
+    /// its own version number: the entry's version stamp must be one that says so.
+    /// </summary>
+    public void WriteDescription(BinaryWriter writer) => module.Description.Write(writer, carriesVersion: true);
 
     /// <summary>Writes the loss histories (when <paramref name="withHistory"/>) and the weights: the end of a model entry.</summary>
     public void WriteWeights(BinaryWriter writer, bool withHistory)

@@ -15,6 +15,15 @@ internal static class ModelFormat
     public const uint FirstVersion = 0x00010001;
 
     /// <summary>
+    /// The version from which the embedding and sampler entries' network description starts with its own version number
+    /// (the detector's entry, which had changed once before, says so from 0x00010003).
+    /// </summary>
+    public const uint VersionedDescription = 0x00010002;
+
+    /// <summary>Whether the embedding or sampler entry being read has a description that starts with its own version.</summary>
+    public static bool DescriptionCarriesVersion(ModelLoadContext ctx) => ctx.Header.ModelVerWritten >= VersionedDescription;
+
+    /// <summary>
     /// The version stamp of one of our model entries: <paramref name="modelSignature"/> (8 characters) and the loader of
     /// <paramref name="owner"/>; an entry whose format changed since v0.1.0 writes <paramref name="written"/> (readable
     /// only by readers of that version) and still reads <see cref="FirstVersion"/>.
