@@ -217,6 +217,78 @@ public sealed class ImagePipelineTests(FashionMnistPngFolder images, ITestOutput
             $"test reconstruction MSE {autoencoderError:F5}; the mean training image's {meanImageError:F5}");
     }
 
+    /// <summary>The design's conv network at a size these tests afford: 1 x 28 x 28, channels [8, 16], code 8.</summary>
+    private static AutoencoderOptions ConvFewEpochs() => new()
+    {
+        InputColumnName = "Features",
+        ImageShape = new ImageShape(1, Side, Side),
+        ConvolutionChannels = [8, 16],
+        HiddenLayerSizes = [],
+        LatentDimension = 8,
+        OutputActivation = Activation.Sigmoid,
+        NumberOfEpochs = 15,
+        BatchSize = 32,
+        LearningRate = 3e-3,
+        Seed = 5,
+    };
+
+    [Fact]
+    public void AConvolutionalAutoencoderAfterExtractPixelsEqualsOneTrainedOnTheIdxPixelsAndSurvivesSavingTheWholeChain()
+    {
+        var ml = new MLContext(seed: 1);
+        using var throughImages = GrayscalePixels(ml).Append(ml.Transforms.Autoencoder(ConvFewEpochs())).Fit(Paths(ml, images.TrainPaths));
+        // The same rows as ExtractPixels computes them from the PNG bytes: (byte - 0) * (1 / 255), in the file order.
+        static float[] AsExtracted(float[] pixels) => pixels.Select(p => MathF.Round(p * 255f) * (1f / 255f)).ToArray();
+        var direct = ml.Transforms.Autoencoder(ConvFewEpochs())
+            .Fit(SyntheticData.ToDataView(ml, images.TrainPixels.Select(AsExtracted).ToArray()));
+        var test = Paths(ml, images.TestPaths);
+
+        var scored = throughImages.Transform(test);
+        var fromImages = scored.VectorColumn("Embedding");
+        var fromPixels = direct.Transform(SyntheticData.ToDataView(ml, images.TestPixels.Select(AsExtracted).ToArray())).VectorColumn("Embedding");
+        Assert.Equal(new VectorDataViewType(NumberDataViewType.Single, 8), scored.Schema["Embedding"].Type);
+        var worst = fromImages.Zip(fromPixels).Max(p => MaxAbsDifference(p.First, p.Second));
+        output.WriteLine($"largest embedding difference, image files vs IDX pixels: {worst:G3}");
+        Assert.True(worst <= 1e-5, $"largest embedding difference {worst:G3}");
+
+        // The conv network reconstructs unseen image files far better than the mean training image.
+        var mean = Enumerable.Range(0, PixelCount).Select(j => images.TrainPixels.Average(image => image[j])).ToArray();
+        var meanImageError = SyntheticData.MeanSquaredError(images.TestPixels, images.TestPixels.Select(_ => mean).ToArray());
+        var errors = scored.ScalarColumn("ReconstructionError");
+        output.WriteLine($"conv test reconstruction MSE {errors.Average():F5}; mean training image {meanImageError:F5}");
+        Assert.True(errors.Average() < 0.5 * meanImageError, $"conv test MSE {errors.Average():F5}; mean image {meanImageError:F5}");
+
+        // Saved with LoadImages, ResizeImages and ExtractPixels in the same zip, it scores the files identically.
+        var zip = Path.Combine(images.Root, "conv-chain.zip");
+        ml.Model.Save(throughImages, test.Schema, zip);
+        var loaded = ml.Model.Load(zip, out _);
+        try
+        {
+            Assert.Equal(fromImages, loaded.Transform(test).VectorColumn("Embedding"));
+        }
+        finally
+        {
+            (loaded as IDisposable)?.Dispose();
+        }
+    }
+
+    [Fact]
+    public void ExtractPixelsWithItsDefaultThreeColoursFailsAConvolutionalFitNamingColorsToExtract()
+    {
+        var ml = new MLContext(seed: 1);
+        var rgb = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: nameof(ImageRow.ImagePath))
+            .Append(ml.Transforms.ResizeImages("Image", imageWidth: Side, imageHeight: Side))
+            .Append(ml.Transforms.ExtractPixels("Features", "Image", scaleImage: 1f / 255f)); // colorsToExtract: Rgb
+
+        var ex = Assert.ThrowsAny<ArgumentException>(() => rgb.Append(ml.Transforms.Autoencoder(ConvFewEpochs())).Fit(Paths(ml, images.TrainPaths.Take(8))));
+
+        output.WriteLine(ex.Message);
+        Assert.Contains("'Features'", ex.Message);
+        Assert.Contains("2352", ex.Message);
+        Assert.Contains("784", ex.Message);
+        Assert.Contains("colorsToExtract", ex.Message);
+    }
+
     [Fact]
     public void ImagesResizedToAnotherSizeFailWithTheColumnAndBothSizes()
     {
