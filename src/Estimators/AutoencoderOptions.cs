@@ -23,8 +23,32 @@ public sealed class AutoencoderOptions
     /// <summary>Size of the embedding. Must be smaller than the input size for an undercomplete autoencoder.</summary>
     public int LatentDimension = Defaults.LatentDimension;
 
-    /// <summary>Encoder hidden layer widths, input side first; the decoder mirrors them.</summary>
+    /// <summary>
+    /// Encoder hidden layer widths, input side first; the decoder mirrors them. Not used by a convolutional network
+    /// (<see cref="ImageShape"/> set), whose hidden layers are the <see cref="ConvolutionChannels"/> stages: leave it at
+    /// its default or set it to an empty array there; any other value is rejected.
+    /// </summary>
     public int[] HiddenLayerSizes = { 256, 128 };
+
+    /// <summary>
+    /// The shape of the input images, channels x height x width; null (the default) builds a multilayer perceptron.
+    /// When set, the network is convolutional: one stride-2 convolution stage per entry of
+    /// <see cref="ConvolutionChannels"/>, then one dense layer to the code, and the decoder mirrors them with transposed
+    /// convolutions back to the image's exact size. The input column must hold Channels x Height x Width values in
+    /// planar order: all of channel 0 row by row, then channel 1, and so on. That is what ML.NET's ExtractPixels writes
+    /// with <c>interleavePixelColors: false</c> (its default); extract a grayscale image's single plane with
+    /// <c>colorsToExtract: ColorBits.Red</c> (ExtractPixels writes one plane per extracted colour). <c>Fit</c> checks
+    /// the column's size, and its dimensions when it has them, before reading any row.
+    /// </summary>
+    public ImageShape? ImageShape;
+
+    /// <summary>
+    /// The output channels of each convolution stage, input side first (1 to 8 counts, each in [1, 4096]); used only
+    /// with an <see cref="ImageShape"/>. Each stage is a kernel-3, stride-2, padding-1 convolution that halves the height
+    /// and width (rounding up), so an image allows as many stages as it can be halved before reaching 1 x 1 (28 x 28:
+    /// five; 4 x 4: two).
+    /// </summary>
+    public int[] ConvolutionChannels = { 32, 64 };
 
     /// <summary>Activation of the hidden layers.</summary>
     public Activation HiddenActivation = Activation.Relu;
@@ -132,8 +156,9 @@ public sealed class AutoencoderOptions
     internal AutoencoderOptions Clone()
     {
         var clone = (AutoencoderOptions)MemberwiseClone();
-        // The one mutable field: a caller changing its array later must not change an estimator holding the clone.
+        // The mutable fields: a caller changing its arrays later must not change an estimator holding the clone.
         clone.HiddenLayerSizes = (int[])HiddenLayerSizes?.Clone()!;
+        clone.ConvolutionChannels = (int[])ConvolutionChannels?.Clone()!;
         return clone;
     }
 }

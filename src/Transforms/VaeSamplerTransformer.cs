@@ -151,7 +151,7 @@ public sealed class VaeSamplerTransformer : AutoencoderTransformerBase
     private protected override void CheckInput(DataViewSchema schema)
     {
         if (Settings.Mode == VaeSamplingMode.Posterior)
-            SchemaChecks.RequireSingleVector(schema, Settings.InputColumnName, InputSize);
+            SchemaChecks.RequireNetworkInput(schema, Settings.InputColumnName, Fitted.Description);
         else if (Settings.Mode == VaeSamplingMode.Decode)
             SchemaChecks.RequireSingleVector(schema, Settings.InputColumnName, LatentDimension, "Latent",
                 $"Decode mode expects a vector of Single of the VAE's latent size {LatentDimension}", spellOutSize: true);

@@ -16,7 +16,10 @@ public sealed class AutoencoderAnomalyOptions
     /// The autoencoder: kind, architecture, variant settings and training. Its column names
     /// (<see cref="AutoencoderOptions.InputColumnName"/> and the output names) are ignored: the detector reads
     /// <see cref="FeatureColumnName"/> and writes <c>Score</c> and <c>PredictedLabel</c>. The defaults are the
-    /// detector's tuned defaults (see <see cref="DefaultAutoencoder"/>), not the embedding estimator's.
+    /// detector's tuned defaults (see <see cref="DefaultAutoencoder"/>), not the embedding estimator's. Set its
+    /// <see cref="AutoencoderOptions.ImageShape"/> for a convolutional detector of images (the feature column then holds
+    /// the image's planes, as ExtractPixels writes them); its <see cref="AutoencoderOptions.ConvolutionChannels"/> are
+    /// the embedding estimator's default, [32, 64]; leave its HiddenLayerSizes null (automatic: none) or set it to [].
     /// </summary>
     public AutoencoderOptions Autoencoder = DefaultAutoencoder();
 
@@ -63,8 +66,10 @@ public sealed class AutoencoderAnomalyOptions
     /// The autoencoder defaults of the detector: an undercomplete ReLU network with an identity output, trained with Adam
     /// (1e-3), whose code size, hidden layers, batch size and number of epochs are automatic (0 or null here) and follow
     /// from the table's features and rows when <c>Fit</c> sees them: code 2 (1 for two features); hidden layers 256, 128
-    /// for more than 128 features, else one of 2d in [8, 128]; batch n / 16 in [16, 256]; epochs for about 500 gradient
-    /// steps, in [1, 200]. Set any of them to a value to override the rule for that one.
+    /// for more than 128 features, else one of 2d in [8, 128], and none for a convolutional network (an
+    /// <see cref="AutoencoderOptions.ImageShape"/> set), whose hidden layers are its convolution stages; batch n / 16 in
+    /// [16, 256]; epochs for about 500 gradient steps, in [1, 200]. Set any of them to a value to override the rule for
+    /// that one.
     /// </summary>
     public static AutoencoderOptions DefaultAutoencoder() => new()
     {

@@ -257,7 +257,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         ArgumentNullException.ThrowIfNull(schema);
         Fitted.ThrowIfDisposed();
         var feature = schema.Feature ?? throw new ArgumentException("The autoencoder anomaly detector needs a feature column.", nameof(schema));
-        SchemaChecks.RequireSingleVector(schema.Schema, feature.Name, InputSize);
+        SchemaChecks.RequireNetworkInput(schema.Schema, feature.Name, Fitted.Description);
         TorchRuntime.EnsureLoaded();
         return new AnomalyBoundMapper(this, schema);
     }
