@@ -12,8 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 
-// The folders SecondRuntimeCheckFileTests writes (its KSparseKMeans, DensityDetector and VaeElboDetector constants).
-const expectedModels = ['ksparse-kmeans', 'detector-density', 'vae-detector-elbo'];
+// The folders SecondRuntimeCheckFileTests writes (its KSparseKMeans, DensityDetector, VaeElboDetector and ConvEmbedding constants).
+const expectedModels = ['ksparse-kmeans', 'detector-density', 'vae-detector-elbo', 'conv-embedding'];
 const tolerance = 1e-4;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(process.argv[2] ?? join(here, '..', '..', 'artifacts', 'onnx-check'));

@@ -11,6 +11,9 @@ namespace MLNetAutoencoders.Onnx;
 /// Writes a fitted <see cref="AutoencoderNetwork"/> as ONNX nodes into ML.NET's <see cref="OnnxContext"/>:
 /// each Linear layer as one Gemm (transB = 1, weights [out, in] as torch stores them) with its weight and bias as
 /// initializers, activations as their ONNX operators (GELU composed from Erf, which opset 12 has; Gelu is opset 20).
+/// A convolutional network's stages are Conv and ConvTranspose nodes (weights in PyTorch's layouts, which are ONNX's:
+/// Conv [out, in, k, k], ConvTranspose [in, out, k, k]) between a Reshape of the flat row to [N, C, H, W] and a
+/// Flatten back, so the encoder's input and the decoder's output stay flat [N, C·H·W] as in the module.
 /// Opset 12 (ML.NET's current and maximum) is enough for every operator used here.
 /// </summary>
 internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork network, string prefix)
@@ -25,6 +28,15 @@ internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork netw
     {
         var layers = network.EncoderLayers;
         var h = input;
+        if (network.Description.Convolution is { } convolution)
+        {
+            var image = convolution.Image;
+            h = Reshape(h, [-1, image.Channels, image.Height, image.Width], "imageShape");
+            var convolutions = network.ConvolutionLayers;
+            for (var i = 0; i < convolutions.Count; i++)
+                h = Activate(network.Description.HiddenActivation, Convolution(convolutions[i], convolution.Stages[i], h, $"conv{i}"));
+            h = Flatten(h);
+        }
         for (var i = 0; i < layers.Count; i++)
         {
             h = Linear(layers[i], h, $"enc{i}");
@@ -51,12 +63,22 @@ internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork netw
     /// <summary>Maps codes back to input space, as <see cref="AutoencoderNetwork.Decode"/>.</summary>
     public string Decode(string code)
     {
+        var d = network.Description;
         var layers = network.DecoderLayers;
+        var transposed = network.TransposedConvolutionLayers;
+        // The output activation follows the last layer: the last transposed convolution if there are any.
+        var last = layers.Count + transposed.Count - 1;
+        Activation ActivationAfter(int layer) => layer < last ? d.HiddenActivation : d.OutputActivation;
+
         var h = code;
         for (var i = 0; i < layers.Count; i++)
+            h = Activate(ActivationAfter(i), Linear(layers[i], h, $"dec{i}"));
+        if (d.Convolution is { Stages: var stages })
         {
-            h = Linear(layers[i], h, $"dec{i}");
-            h = Activate(i + 1 < layers.Count ? network.Description.HiddenActivation : network.Description.OutputActivation, h);
+            h = Reshape(h, [-1, stages[^1].OutputChannels, stages[^1].OutputHeight, stages[^1].OutputWidth], "mapsShape");
+            for (var i = 0; i < transposed.Count; i++)
+                h = Activate(ActivationAfter(layers.Count + i), TransposedConvolution(transposed[i], stages[stages.Count - 1 - i], h, $"deconv{i}"));
+            h = Flatten(h);
         }
         return h;
     }
@@ -109,6 +131,56 @@ internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork netw
         var output = Intermediate("Gemm");
         var node = ctx.CreateNode("Gemm", new[] { input, wName, bName }, new[] { output }, ctx.GetNodeName("Gemm"), "");
         node.AddAttribute("transB", 1L);
+        return output;
+    }
+
+    /// <summary>Conv with the stage's kernel, stride and padding (pads [top, left, bottom, right]).</summary>
+    private string Convolution(Conv2d layer, ConvolutionStage stage, string input, string name)
+    {
+        var (weight, bias) = ImageWeights(layer.weight!, layer.bias!, name);
+        var output = Intermediate("Conv");
+        var node = ctx.CreateNode("Conv", new[] { input, weight, bias }, new[] { output }, ctx.GetNodeName("Conv"), "");
+        node.AddAttribute("kernel_shape", new long[] { stage.KernelSize, stage.KernelSize });
+        node.AddAttribute("strides", new long[] { stage.Stride, stage.Stride });
+        node.AddAttribute("pads", new long[] { stage.Padding, stage.Padding, stage.Padding, stage.Padding });
+        return output;
+    }
+
+    /// <summary>
+    /// ConvTranspose mirroring the stage: its output padding restores the stage's input height and width exactly
+    /// (ONNX's output size is stride·(in − 1) + output_padding + kernel − 2·padding, as PyTorch's).
+    /// </summary>
+    private string TransposedConvolution(ConvTranspose2d layer, ConvolutionStage stage, string input, string name)
+    {
+        var (weight, bias) = ImageWeights(layer.weight!, layer.bias!, name);
+        var output = Intermediate("ConvTranspose");
+        var node = ctx.CreateNode("ConvTranspose", new[] { input, weight, bias }, new[] { output }, ctx.GetNodeName("ConvTranspose"), "");
+        node.AddAttribute("kernel_shape", new long[] { stage.KernelSize, stage.KernelSize });
+        node.AddAttribute("strides", new long[] { stage.Stride, stage.Stride });
+        node.AddAttribute("pads", new long[] { stage.Padding, stage.Padding, stage.Padding, stage.Padding });
+        node.AddAttribute("output_padding", new long[] { stage.OutputPaddingHeight, stage.OutputPaddingWidth });
+        return output;
+    }
+
+    /// <summary>A convolution's 4-D weight (in its own layout, row-major) and its bias as initializers.</summary>
+    private (string Weight, string Bias) ImageWeights(Tensor weightParameter, Tensor biasParameter, string name)
+    {
+        using var scope = NewDisposeScope();
+        var weight = weightParameter.detach().cpu().contiguous();
+        var shape = weight.shape;
+        var w = new float[weight.numel()];
+        TensorData.Read(weight, w);
+        var b = new float[biasParameter.numel()];
+        TensorData.Read(biasParameter.detach().cpu().contiguous(), b);
+        return (ctx.AddInitializer(w, shape, $"{prefix}.{name}.weight"), ctx.AddInitializer(b, new long[] { b.Length }, $"{prefix}.{name}.bias"));
+    }
+
+    private string Reshape(string x, long[] shape, string name) => Node("Reshape", [x, Constant(shape, name)]);
+
+    private string Flatten(string x)
+    {
+        var output = Intermediate("Flatten");
+        ctx.CreateNode("Flatten", x, output, ctx.GetNodeName("Flatten"), "").AddAttribute("axis", 1L);
         return output;
     }
 

@@ -22,7 +22,8 @@ public class SecondRuntimeCheckFileTests(ITestOutputHelper output)
     public static string Folder => Infrastructure.Repository.Path("artifacts/onnx-check");
 
     /// <summary>The folder names the script expects; keep in step with <c>expectedModels</c> in the script.</summary>
-    public const string KSparseKMeans = "ksparse-kmeans", DensityDetector = "detector-density", VaeElboDetector = "vae-detector-elbo";
+    public const string KSparseKMeans = "ksparse-kmeans", DensityDetector = "detector-density", VaeElboDetector = "vae-detector-elbo",
+        ConvEmbedding = "conv-embedding";
 
     [Fact]
     public void TheCheckFolderHoldsAnExportedKSparseKMeansChainWithItsRowsAndTorchSharpsOutputs()
@@ -99,6 +100,32 @@ public class SecondRuntimeCheckFileTests(ITestOutputHelper output)
         var written = WriteDetectorCheck(VaeElboDetector, ml, detector, ml.ToDataView(Unit(DetectorExportData.Scoring(48, 16))));
 
         Assert.Equal("bool", written.GetProperty("outputs").GetProperty("PredictedLabel.output").GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public void TheConvCheckFolderHoldsAnExportedConvolutionalEmbeddingWithUnequalOutputPaddingsItsRowsAndTorchSharpsOutputs()
+    {
+        var ml = new MLContext(seed: 1);
+        var data = ml.ToDataView(SyntheticData.Manifold(64, features: 35, seed: 4));
+        // 1 x 5 x 7 -> 3 x 4 -> 2 x 2: Conv and ConvTranspose (one with output_padding [0, 1]), Reshape and Flatten.
+        var options = ConvOnnxExportTests.Convolutional(new AutoencoderOptions { HiddenActivation = Activation.Elu }, new ImageShape(1, 5, 7), [4, 8]);
+        using var model = ml.Transforms.Autoencoder(options).Fit(data);
+        Assert.Equal([0, 1], model.Architecture.Convolution!.Stages.Select(s => s.OutputPaddingWidth));
+
+        var expected = model.Transform(data);
+        var written = WriteCheck(ConvEmbedding, ml, model, data, onnx =>
+            ExportedModel.AssertClose(expected.VectorColumn("Reconstruction"), onnx.VectorColumn("Reconstruction"), "Reconstruction", output),
+            new Dictionary<string, object>
+            {
+                ["Embedding.output"] = Floats(expected.VectorColumn("Embedding")),
+                ["Reconstruction.output"] = Floats(expected.VectorColumn("Reconstruction")),
+                ["ReconstructionError.output"] = Floats(Column(expected.ScalarColumn("ReconstructionError"))),
+            });
+
+        var bytes = File.ReadAllBytes(Path.Combine(Folder, ConvEmbedding, "model.onnx"));
+        foreach (var op in new[] { "Conv", "ConvTranspose", "Reshape", "Flatten", "output_padding" })
+            Assert.True(bytes.AsSpan().IndexOf(Encoding.ASCII.GetBytes(op)) >= 0, $"the conv embedding's file holds no {op}");
+        Assert.Equal([64, 35], Dims(written.GetProperty("outputs").GetProperty("Reconstruction.output")));
     }
 
     /// <summary>A detector's check: its Score (float) and PredictedLabel (bool), where both labels occur.</summary>
