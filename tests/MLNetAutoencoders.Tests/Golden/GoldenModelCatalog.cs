@@ -49,6 +49,16 @@ public static class GoldenModelCatalog
         ScoringBatchSize = 64,
     };
 
+    /// <summary>The golden convolutional network: the 16 features seen as a 1 x 4 x 4 image, channels [4, 8], code 3 (724 parameters for the non-variational kinds).</summary>
+    private static AutoencoderOptions TinyConvolutional(AutoencoderKind kind)
+    {
+        var options = Tiny(kind);
+        options.HiddenLayerSizes = [];
+        options.ImageShape = new ImageShape(1, 4, 4);
+        options.ConvolutionChannels = [4, 8];
+        return options;
+    }
+
     private static readonly string[] EmbeddingOutputs = ["Embedding", "Reconstruction", "ReconstructionError"];
 
     private static IEnumerable<Golden> All()
@@ -79,7 +89,33 @@ public static class GoldenModelCatalog
             {
                 Autoencoder = Tiny(AutoencoderKind.Undercomplete), Contamination = 0.1f, ScoreCodeDensity = true,
             }).Fit(data), ["Score", "PredictedLabel"]));
+
+        // Network description version 2 (GoldenModels/description-v2/): entries AEEMBEDT and VAESAMPT 0x00010002, AEANOMMP 0x00010003.
+        foreach (var kind in Enum.GetValues<AutoencoderKind>())
+            yield return new($"embedding-conv-{kind.ToString().ToLowerInvariant()}",
+                $"AutoencoderEmbeddingTransformer, {kind}, convolutional: 1 x 4 x 4 -> conv [4, 8] -> 3, 2 epochs",
+                (ml, data) => (ml.Transforms.Autoencoder(TinyConvolutional(kind)).Fit(data), EmbeddingOutputs));
+        yield return new("sampler-conv-prior", "VaeSamplerTransformer, Prior mode, decoder mean, seed 7, convolutional VAE 1 x 4 x 4 -> conv [4, 8] -> 3",
+            (ml, data) => (ml.Transforms.VaeSampler(new VaeSamplerOptions { Vae = TinyConvolutional(AutoencoderKind.Variational), Mode = VaeSamplingMode.Prior, Seed = 7 }).Fit(data), ["Sample"]));
+        yield return new("anomaly-conv-codedensity", "AutoencoderAnomalyPredictionTransformer, undercomplete convolutional 1 x 4 x 4 -> conv [4, 8] -> 3, standardized, " +
+            "with the density term in code space (all 64 training codes, k = 5), contamination 0.1",
+            (ml, data) => (ml.AnomalyDetection.Trainers.Autoencoder(new AutoencoderAnomalyOptions
+            {
+                Autoencoder = TinyConvolutional(AutoencoderKind.Undercomplete), Contamination = 0.1f, ScoreCodeDensity = true,
+            }).Fit(data), ["Score", "PredictedLabel"]));
+        yield return new("embedding-mlp-undercomplete", "AutoencoderEmbeddingTransformer, Undercomplete, 16-8-3, 2 epochs (a multilayer perceptron written as description version 2)",
+            (ml, data) => (ml.Transforms.Autoencoder(Tiny(AutoencoderKind.Undercomplete)).Fit(data), EmbeddingOutputs));
     }
+
+    /// <summary>The models of <see cref="DescriptionVersion2Folder"/>: written with network description version 2.</summary>
+    public static readonly string[] DescriptionVersion2Goldens =
+    [
+        .. Enum.GetValues<AutoencoderKind>().Select(k => $"embedding-conv-{k.ToString().ToLowerInvariant()}"),
+        "sampler-conv-prior", "anomaly-conv-codedensity", "embedding-mlp-undercomplete",
+    ];
+
+    /// <summary>The folder of the models written with network description version 2, before the version that brings it is released.</summary>
+    public const string DescriptionVersion2Folder = "description-v2";
 
     /// <summary>The golden detector with the density term, the first of model entry version 0x00010002.</summary>
     public const string CodeDensityGolden = "anomaly-undercomplete-codedensity";

@@ -71,6 +71,59 @@ public class GoldenModelTests
         return BitConverter.ToUInt32(payload, at + signature.Length); // then the oldest version that can read it
     }
 
+    /// <summary>
+    /// Where each of our entries' network description starts after ML.NET's model header: the embedding writes its four
+    /// column names (string ids) and the scoring batch size first, the sampler its two column names, mode, output,
+    /// temperature, seed and the scoring batch size; the detector's model parameters start with it.
+    /// </summary>
+    private static readonly (string Signature, uint Version, int DescriptionOffset)[] DescriptionVersion2Entries =
+    [
+        ("AEEMBEDT", 0x00010002u, 5 * sizeof(int)),
+        ("VAESAMPT", 0x00010002u, 7 * sizeof(int)),
+        ("AEANOMMP", 0x00010003u, 0),
+    ];
+
+    [Fact]
+    public void TheGoldenModelsOfDescriptionVersion2AreWrittenAsEntryVersion0x00010002WithDescriptionVersion2()
+    {
+        var folder = Path.Combine(Root, GoldenModelCatalog.DescriptionVersion2Folder);
+        var names = Directory.GetFiles(folder, "*.zip").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(GoldenModelCatalog.DescriptionVersion2Goldens.Order(StringComparer.Ordinal), names);
+        Assert.All(names, n => Assert.True(File.Exists(Path.Combine(folder, n + GoldenModelCatalog.ExpectedSuffix)), $"{n} has no expected outputs"));
+
+        foreach (var name in names)
+        {
+            var zip = File.ReadAllBytes(Path.Combine(folder, name + ".zip"));
+            Assert.InRange(zip.Length, 1, 8 * 1024);
+            var (signature, version, offset) = Assert.Single(DescriptionVersion2Entries, e => ModelZip.Find(zip, Encoding.ASCII.GetBytes(e.Signature)) is not null);
+            var (_, payload, at) = ModelZip.Find(zip, Encoding.ASCII.GetBytes(signature))!.Value;
+            int Int(int position) => BitConverter.ToInt32(payload, position);
+
+            // ML.NET's model header: "ML\0MODEL", versions, then the model's offset; the model signature, then its written and readable versions.
+            Assert.Equal("ML\0MODEL", Encoding.ASCII.GetString(payload, 0, 8));
+            Assert.True(version == BitConverter.ToUInt32(payload, at + 8), $"{name}: {signature} written as 0x{BitConverter.ToUInt32(payload, at + 8):X8}, expected 0x{version:X8}");
+            // Readable only from that version on: ML.NET's loader in v0.1.0 (entries 0x00010001) refuses the file as newer.
+            Assert.Equal(version, BitConverter.ToUInt32(payload, at + 12));
+            var description = checked((int)BitConverter.ToInt64(payload, 16)) + offset;
+
+            Assert.True(Int(description) == 2, $"{name}: the description starts with {Int(description)}, expected version 2");
+            Assert.Equal(16, Int(description + 2 * sizeof(int))); // input size
+            var hiddenCount = Int(description + 3 * sizeof(int));
+            var architecture = description + (1 + 3 + hiddenCount + 5) * sizeof(int);
+            if (name.Contains("-conv-"))
+            {
+                Assert.Equal(0, hiddenCount);
+                // convolutional; image 1 x 4 x 4; two stages (channels, kernel, stride, padding)
+                Assert.Equal(new[] { 1, 1, 4, 4, 2, 4, 3, 2, 1, 8, 3, 2, 1 }, Enumerable.Range(0, 13).Select(i => Int(architecture + i * sizeof(int))));
+            }
+            else
+            {
+                Assert.Equal(new[] { 1, 8 }, new[] { hiddenCount, Int(description + 4 * sizeof(int)) });
+                Assert.Equal(0, Int(architecture)); // multilayer perceptron
+            }
+        }
+    }
+
     [Fact]
     public void TheGeneratorWritesOnlyTheNamedModelsAndRejectsAnUnknownName()
     {

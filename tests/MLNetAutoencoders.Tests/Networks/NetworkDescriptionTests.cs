@@ -1,11 +1,12 @@
 using Xunit;
+using Xunit.Abstractions;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Tests.Infrastructure;
 
 namespace MLNetAutoencoders.Tests.Networks;
 
 /// <summary>The network description is what a model file is checked against before anything is allocated.</summary>
-public class NetworkDescriptionTests
+public class NetworkDescriptionTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(AutoencoderKind.Undercomplete, new[] { 32, 16 })]
@@ -172,6 +173,66 @@ public class NetworkDescriptionTests
 
         Assert.StartsWith($"Model file describes an invalid network: {reason}", ex.Message);
         Assert.Equal(liveBefore, LiveTensors.OnThisThread);
+    }
+
+    /// <summary>The values each int of a description is overwritten with: zero, negative, one, just above the largest layer size, the largest int.</summary>
+    private static readonly int[] FuzzValues = [0, -1, 1, NetworkDescription.MaxLayerSize + 1, int.MaxValue];
+
+    [Fact]
+    public void EveryIntOfAVersionTwoConvolutionOverwrittenWithAnExtremeValueIsRejectedBeforeAllocationOrRebuildsANetworkTheEntryHoldsTheWeightsOf()
+    {
+        var valid = Ints(Bytes(w => Conv().Write(w, carriesVersion: true)));
+        var failures = new List<string>();
+        var accepted = new List<string>();
+        var rejected = 0;
+
+        for (var index = 0; index < valid.Length; index++)
+        {
+            foreach (var value in FuzzValues)
+            {
+                if (valid[index] == value) continue;
+                var description = (int[])valid.Clone();
+                description[index] = value;
+                var reader = Entry(description, Conv().ParameterCount);
+                var liveBefore = LiveTensors.OnThisThread;
+                var mutation = $"int {index} = {value}";
+                NetworkDescription read;
+                try
+                {
+                    read = NetworkDescription.Read(reader, carriesVersion: true);
+                }
+                catch (FormatException)
+                {
+                    rejected++;
+                    if (LiveTensors.OnThisThread != liveBefore)
+                        failures.Add($"{mutation}: rejected, but {LiveTensors.OnThisThread - liveBefore} tensors were allocated");
+                    continue;
+                }
+                catch (Exception ex)
+                {
+                    failures.Add($"{mutation}: {ex.GetType().Name}, not FormatException: {ex.Message}");
+                    continue;
+                }
+
+                // Accepted: its weights fit in the bytes that follow it, and the network it rebuilds has exactly that many.
+                var left = reader.BaseStream.Length - reader.BaseStream.Position;
+                if (read.ParameterCount * sizeof(float) > left)
+                    failures.Add($"{mutation}: accepted a description of {read.ParameterCount} parameters with {left} bytes left");
+                using (var network = new AutoencoderNetwork(read))
+                {
+                    var built = network.parameters().Sum(p => p.numel());
+                    if (built != read.ParameterCount)
+                        failures.Add($"{mutation}: the description counts {read.ParameterCount} parameters, the rebuilt network has {built}");
+                }
+                accepted.Add($"{mutation} ({read.ParameterCount} parameters)");
+            }
+        }
+
+        output.WriteLine($"{rejected} rejected; {accepted.Count} accepted: {string.Join("; ", accepted)}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+        Assert.Equal(Conv().ParameterCount, NetworkDescription.Read(Entry(valid, Conv().ParameterCount), carriesVersion: true).ParameterCount);
+        Assert.InRange(rejected, 1, valid.Length * FuzzValues.Length);
+        Assert.NotEmpty(accepted);
     }
 
     [Fact]
