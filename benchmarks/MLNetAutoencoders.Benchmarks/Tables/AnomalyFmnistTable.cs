@@ -7,7 +7,8 @@ internal static partial class ResultsTables
 {
     /// <summary>
     /// anomaly-fmnist.json: per detector the mean ROC-AUC and average precision over the Fashion-MNIST classes, the
-    /// range over seeds of that mean, and the run line.
+    /// range over seeds of that mean, the convolutional detector's target and verdict (files that record one), and
+    /// the run line.
     /// </summary>
     public static string AnomalyFmnist(JsonNode results)
     {
@@ -22,6 +23,13 @@ internal static partial class ResultsTables
                           $"{AnomalyFixed(AnomalyNumber(d!["averagePrecision"]!["mean"]))} | {AnomalySeedRange(d!, "averagePrecision")} |");
         md.AppendLine();
         md.AppendLine($"Seeds {seeds}; anomalies are the positive class (average precision of a random ranking: {AnomalyFixed(anomalyFraction)}).");
+        if (results["target"] is { } target)
+        {
+            var perSeed = string.Join(", ", target["perSeed"]!.AsArray().Select(s => $"{s!["seed"]!.GetValue<int>()}: {AnomalyFixed(AnomalyNumber(s["rocAuc"]))}"));
+            md.AppendLine();
+            md.AppendLine($"Target (issue 15): {target["what"]!.GetValue<string>()} ≥ {AnomalyFixed(AnomalyNumber(target["atLeast"]), 2)} " +
+                          $"(per seed {perSeed}): **{target["verdict"]!.GetValue<string>()}** (PASS when every seed clears it, FAIL when none does).");
+        }
         md.AppendLine();
         md.AppendLine(RunLine(results));
         return md.ToString();

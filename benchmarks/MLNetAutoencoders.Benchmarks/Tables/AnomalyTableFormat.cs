@@ -16,10 +16,13 @@ internal static partial class ResultsTables
             ? $"{AnomalyFixed(AnomalyNumber(detectorSummary[metric]!["min"]))}–{AnomalyFixed(AnomalyNumber(detectorSummary[metric]!["max"]))}"
             : "deterministic";
 
-    /// <summary>The autoencoder's row in bold: it is the detector measured, the others are yardsticks.</summary>
+    /// <summary>
+    /// Our detectors' rows in bold ("autoencoder", "autoencoderConvolutional"): they are the detectors measured, the
+    /// others are yardsticks.
+    /// </summary>
     private static string AnomalyDetectorName(JsonNode detectorSummary)
     {
         var name = detectorSummary["name"]!.GetValue<string>();
-        return detectorSummary["detector"]!.GetValue<string>() == "autoencoder" ? $"**{name}**" : name;
+        return detectorSummary["detector"]!.GetValue<string>().StartsWith("autoencoder", StringComparison.Ordinal) ? $"**{name}**" : name;
     }
 }
