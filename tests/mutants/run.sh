@@ -9,7 +9,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(git -C "$here" rev-parse --show-toplevel)
-filter="FullyQualifiedName~MLNetAutoencoders.Tests.Embedding.VariantTests"
+filter="FullyQualifiedName~MLNetAutoencoders.Tests.Embedding.VariantTests|FullyQualifiedName~MLNetAutoencoders.Tests.Training.ContractiveEstimateTests"
 fresh=0
 selected=()
 for arg in "$@"; do
@@ -62,7 +62,7 @@ build_and_test() {
     [ -f "$trx" ] || { echo "  no test results, see $log" >&2; tail -20 "$log" >&2; return 1; }
     grep -o '<UnitTestResult [^>]*>' "$trx" \
         | sed -E 's/.*testName="([^"]*)".*outcome="([^"]*)".*/\2\t\1/' \
-        | sed -E 's/MLNetAutoencoders\.Tests\.Embedding\.VariantTests\.//; s/&quot;/"/g' | sort -k2 >"$work/$name.outcomes"
+        | sed -E 's/MLNetAutoencoders\.Tests\.(Embedding|Training)\.//; s/&quot;/"/g' | sort -k2 >"$work/$name.outcomes"
 }
 
 names=(baseline)

@@ -50,6 +50,38 @@ public static class SyntheticData
     /// <summary>Points of <see cref="ManifoldWithTangents"/>; <c>Tangents[i]</c> holds the two tangent vectors at <c>Points[i]</c>.</summary>
     public sealed record ManifoldSample(float[][] Points, float[][][] Tangents);
 
+    /// <summary>
+    /// 1 x <paramref name="size"/> x <paramref name="size"/> images (row-major, one channel, pixels in [0, 1]) of a
+    /// Gaussian blob I(x, y) = exp(-((x - c_x)² + (y - c_y)²) / (2σ²)), σ = 1.2, its centre uniform in
+    /// [2, size - 3]²: a 2-D manifold whose tangents are known, ∂I/∂c_x = I (x - c_x) / σ² and ∂I/∂c_y likewise.
+    /// </summary>
+    public static ManifoldSample BlobImages(int rows, int size = 8, int seed = 0)
+    {
+        const float sigma = 1.2f;
+        var random = new Random(seed);
+        var points = new float[rows][];
+        var tangents = new float[rows][][];
+        for (var i = 0; i < rows; i++)
+        {
+            var cx = 2 + random.NextSingle() * (size - 5);
+            var cy = 2 + random.NextSingle() * (size - 5);
+            var image = new float[size * size];
+            var alongX = new float[size * size];
+            var alongY = new float[size * size];
+            for (var y = 0; y < size; y++)
+                for (var x = 0; x < size; x++)
+                {
+                    var value = MathF.Exp(-((x - cx) * (x - cx) + (y - cy) * (y - cy)) / (2 * sigma * sigma));
+                    image[y * size + x] = value;
+                    alongX[y * size + x] = value * (x - cx) / (sigma * sigma);
+                    alongY[y * size + x] = value * (y - cy) / (sigma * sigma);
+                }
+            points[i] = image;
+            tangents[i] = [alongX, alongY];
+        }
+        return new ManifoldSample(points, tangents);
+    }
+
     /// <summary>An IDataView with a known-size "Features" vector column and a "Label" column.</summary>
     public static IDataView ToDataView(this MLContext ml, float[][] rows, float[]? labels = null)
     {

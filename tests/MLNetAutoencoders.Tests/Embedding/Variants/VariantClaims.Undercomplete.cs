@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Tests.Embedding;
 
-public partial class VariantTests
+public abstract partial class VariantClaims
 {
     // A linear autoencoder can do no better than PCA at the same rank (Baldi & Hornik 1989); the point of the
     // non-linear one is to beat it on a curved manifold. PCA is computed here, from the training rows' covariance.
