@@ -11,6 +11,8 @@ namespace MLNetAutoencoders.Tests.Samples;
 public sealed class DenoisingSampleTests : IDisposable
 {
     private const int Epochs = 5;
+    private const int ConvRows = 1000;
+    private const int ConvEpochs = 2;
     private readonly SampleRun run = new(rows: 1000, testRows: 200, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -33,6 +35,29 @@ public sealed class DenoisingSampleTests : IDisposable
             ((double)json["corruptedMse"]!, (double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
         Assert.Contains($"denoising: epoch   {Epochs}/{Epochs}", run.Log.ToString());
         Assert.Contains($"undercomplete: epoch   {Epochs}/{Epochs}", run.Log.ToString());
+        Assert.Equal(("mlp", "784-256-64", result.Network.ParameterCount), ((string?)json["network"], (string?)json["architecture"], (long)json["parameters"]!));
+        Assert.StartsWith("Both MLP 784-256-64 (decoder mirrored", result.Caption);
+    }
+
+    [Fact]
+    public void WithArchitectureConvBothAutoencodersAreConvolutionalAndTheDenoisingOneIsStillCloserToTheCleanImages()
+    {
+        using var conv = new SampleRun(rows: ConvRows, testRows: 200, epochs: ConvEpochs, SampleArchitecture.Conv);
+
+        var result = DenoisingSample.Run(conv.Settings);
+
+        conv.AssertPicture(result.ImagePath, minimumKilobytes: 20);
+        Assert.Equal((SampleArchitecture.Conv, ConvRows, 200, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
+        Assert.True(result.DenoisingMse < result.UndercompleteMse,
+            $"convolutional: denoising {result.DenoisingMse:F4} is not below undercomplete {result.UndercompleteMse:F4}");
+        Assert.True(result.UndercompleteMse < result.CorruptedMse,
+            $"convolutional: undercomplete {result.UndercompleteMse:F4} is not below the noisy input {result.CorruptedMse:F4}");
+        var json = conv.AssertResultsFile(result.ResultsPath, DenoisingSample.ResultsName, DenoisingSample.Project, ConvRows);
+        AssertConvolutionalNetwork(result.Network, latentDimension: 64, json, "1x28x28-conv[32,64]-64");
+        Assert.Equal((result.DenoisingMse, result.UndercompleteMse), ((double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
+        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on 1,000 images", result.Caption);
+        Assert.Contains("Training the denoising convolutional autoencoder", conv.Log.ToString());
+        Assert.Contains("Training the undercomplete convolutional autoencoder", conv.Log.ToString());
     }
 
     [Fact]
@@ -46,7 +71,7 @@ public sealed class DenoisingSampleTests : IDisposable
             .ToDataView(new MLContext(seed: 1));
         float[][] Reconstruct(AutoencoderKind kind)
         {
-            using var model = run.TrainAgain((ml, train) => ml.Transforms.Autoencoder(DenoisingSample.Options(kind, Epochs, TextWriter.Null)).Fit(train));
+            using var model = run.TrainAgain((ml, train) => ml.Transforms.Autoencoder(DenoisingSample.Options(SampleArchitecture.Mlp, kind, Epochs, TextWriter.Null)).Fit(train));
             return model.Transform(noisyView).VectorColumn("Reconstruction");
         }
         var denoised = Reconstruct(AutoencoderKind.Denoising);
