@@ -87,7 +87,7 @@ public static class DenoisingSample
 
         var caption = $"Both {network.Adjective()} {architecture} (decoder mirrored, sigmoid output), {epochs} epochs on {data.Train.Count:N0} images; " +
                       $"MSE to the clean image over all {data.Test.Count:N0} test images.";
-        var (imagePath, shown, tiles) = Draw(Path.Combine(settings.OutputDirectory, "denoising.png"), network, data, noisy, denoised, reconstructed,
+        var (imagePath, shown, tiles) = Draw(Path.Combine(settings.OutputDirectory, "denoising.png"), data, noisy, denoised, reconstructed,
             corruptedMse, denoisingMse, undercompleteMse, caption);
 
         var elapsed = total.Elapsed;
@@ -142,7 +142,7 @@ public static class DenoisingSample
         ReconstructionErrorColumnName = null,
     }.WithNetwork(architecture, HiddenLayers);
 
-    private static (string Path, int[] Shown, IReadOnlyList<ImageTile> Tiles) Draw(string path, SampleArchitecture architecture, GalleryData data, FashionMnistSplit noisy,
+    private static (string Path, int[] Shown, IReadOnlyList<ImageTile> Tiles) Draw(string path, GalleryData data, FashionMnistSplit noisy,
         float[][] denoised, float[][] reconstructed,
         double corruptedMse, double denoisingMse, double undercompleteMse, string caption)
     {
@@ -154,7 +154,7 @@ public static class DenoisingSample
         var grid = new ImageRows(shown.Length);
         const int top = 76;
         using var figure = new Figure(grid.Width + 10, top + 4 * grid.Cell + 36);
-        figure.Text($"Denoising vs undercomplete {(architecture == SampleArchitecture.Conv ? "convolutional " : "")}autoencoder on the same noisy test images (Gaussian noise, sigma = {NoiseLevel})",
+        figure.Text($"Denoising vs undercomplete autoencoder on the same noisy test images (Gaussian noise, sigma = {NoiseLevel})",
             figure.Width / 2f, 28, 18, SKTextAlign.Center, bold: true);
         grid.Captions(figure, shown.Select(i => FashionMnist.ClassNames[data.Test.Labels[i]]).ToArray(), top - 10);
         grid.Row(figure, top, "clean", null, shown.Select(i => Tones.FromUnitInterval(data.Test.GetImage(i))).ToArray());

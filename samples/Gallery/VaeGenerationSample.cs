@@ -31,11 +31,13 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="Captions">The three figures' captions, in the order of the paths: each names the network that drew it.</param>
 /// <param name="Network">The fitted VAE's network (latent <see cref="VaeGenerationSample.LatentDimension"/>), as the library describes it.</param>
 /// <param name="ManifoldNetwork">The fitted 2-D VAE's network, whose decoder drew the manifold.</param>
+/// <param name="PriorSamples">The prior samples drawn, in the order of their tiles (decoder means, 784 values each).</param>
+/// <param name="ManifoldDecodings">The 2-D VAE's decodings of <see cref="VaeGenerationSample.ManifoldGrid"/>, in the order of their tiles.</param>
 public sealed record VaeGenerationResult(string PriorSamplesPath, string ManifoldPath, string InterpolationPath, double TestReconstructionMse,
     double MeanImageBaselineMse, double PriorMeanImageMse, double MeanImageEnergy, double ManifoldLatentSpread, int TrainRows, int TestRows, int Epochs,
     TimeSpan Elapsed, IReadOnlyList<ImageTile> PriorSampleTiles, IReadOnlyList<ImageTile> ManifoldTiles, IReadOnlyList<(int From, int To)> InterpolatedItems,
     IReadOnlyList<ImageTile> InterpolationTiles, string ResultsPath, SampleArchitecture Architecture, IReadOnlyList<string> Captions,
-    NetworkDescription Network, NetworkDescription ManifoldNetwork);
+    NetworkDescription Network, NetworkDescription ManifoldNetwork, IReadOnlyList<float[]> PriorSamples, IReadOnlyList<float[]> ManifoldDecodings);
 
 /// <summary>
 /// A variational autoencoder (Kingma &amp; Welling 2014) generating Fashion-MNIST items: a grid of samples decoded from
@@ -156,7 +158,7 @@ public static class VaeGenerationSample
         });
         var result = new VaeGenerationResult(priorPath, manifoldPath, interpolationPath, reconstructionMse, meanImageBaselineMse, priorMeanImageMse,
             meanImageEnergy, spread, data.Train.Count, data.Test.Count, epochs, elapsed, priorTiles, manifoldTiles, pairs, interpolationTiles, resultsPath,
-            network, captions, vae.Architecture, vae2.Architecture);
+            network, captions, vae.Architecture, vae2.Architecture, priorSamples, manifold);
         log.WriteLine();
         log.WriteLine($"| VaeGeneration                          | value |");
         log.WriteLine($"|----------------------------------------|-------|");

@@ -12,7 +12,7 @@ public sealed class DenoisingSampleTests : IDisposable
 {
     private const int Epochs = 5;
     private const int ConvRows = 1000;
-    private const int ConvEpochs = 2;
+    private const int ConvEpochs = 10;
     private readonly SampleRun run = new(rows: 1000, testRows: 200, epochs: Epochs);
 
     public void Dispose() => run.Dispose();

@@ -11,7 +11,7 @@ public sealed class Embedding2DSampleTests : IDisposable
 {
     private const int Epochs = 10;
     private const int ConvRows = 1000;
-    private const int ConvEpochs = 6;
+    private const int ConvEpochs = 12;
     private readonly SampleRun run = new(rows: 1000, testRows: 300, epochs: Epochs);
 
     public void Dispose() => run.Dispose();

@@ -15,7 +15,7 @@ public sealed class VaeGenerationSampleTests : IDisposable
 {
     private const int Epochs = 8;
     private const int ConvRows = 1000;
-    private const int ConvEpochs = 2;
+    private const int ConvEpochs = 10;
     private readonly SampleRun run = new(rows: 1000, testRows: 100, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -72,22 +72,14 @@ public sealed class VaeGenerationSampleTests : IDisposable
             (result.Network.Kind, result.ManifoldNetwork.Kind, result.ManifoldNetwork.ImageShape, result.ManifoldNetwork.LatentDimension,
                 (string?)json["manifoldArchitecture"]));
         Assert.Equal(new[] { "Convolutional VAE 1x28x28-conv[32,64]-16", "Convolutional VAE 1x28x28-conv[32,64]-2", "Convolutional VAE 1x28x28-conv[32,64]-16" },
-            result.Captions.Select(c => c[..c.IndexOf(',')]));
-        Assert.True(result.TestReconstructionMse < result.MeanImageBaselineMse,
-            $"reconstruction MSE {result.TestReconstructionMse:F4} is not below the mean image's {result.MeanImageBaselineMse:F4}");
-        Assert.True(result.PriorMeanImageMse < 0.25 * result.MeanImageEnergy,
-            $"mean prior sample vs mean test image: {result.PriorMeanImageMse}, all-black: {result.MeanImageEnergy}");
+            result.Captions.Select(c => c[..c.IndexOf(", ")]));
 
-        // The tiles are the conv VAEs' decodings (trained again with the sample's options): the prior draws through the
-        // 16-D one, the grid through the 2-D one. They are images (finite, in [0, 1]) and they differ from each other:
-        // per pixel, the prior samples vary at least a tenth as much as the test images do (the mean image's MSE).
-        using var vae = conv.TrainAgain((context, train) =>
-            context.Transforms.Autoencoder(VaeGenerationSample.Options(SampleArchitecture.Conv, VaeGenerationSample.LatentDimension, ConvEpochs, TextWriter.Null)).Fit(train));
-        using var vae2 = conv.TrainAgain((context, train) =>
-            context.Transforms.Autoencoder(VaeGenerationSample.Options(SampleArchitecture.Conv, 2, ConvEpochs, TextWriter.Null)).Fit(train));
-        Assert.Equal(new ImageShape(1, 28, 28), vae.Architecture.ImageShape);
-        var samples = DecoderMeans(vae, PriorDraws(), VaeGenerationSample.LatentDimension);
-        var manifold = DecoderMeans(vae2, VaeGenerationSample.ManifoldGrid().SelectMany(p => p).ToArray(), 2);
+        // The tiles show what the conv VAEs' decoders gave (the prior draws through the 16-D one, the grid through the
+        // 2-D one); these are images (finite, in [0, 1]) and they differ from each other: per pixel, they vary at least a
+        // tenth as much as the test images do (the mean image's MSE is the test images' pixel variance).
+        var samples = result.PriorSamples.ToArray();
+        var manifold = result.ManifoldDecodings.ToArray();
+        Assert.Equal((100, 400), (samples.Length, manifold.Length));
         AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), samples, "conv prior sample");
         AssertTilesShow(result.ManifoldPath, Group(result.ManifoldTiles, "manifold"), manifold, "conv manifold");
         foreach (var (what, images) in new[] { ("prior samples", samples), ("manifold", manifold) })
@@ -115,12 +107,16 @@ public sealed class VaeGenerationSampleTests : IDisposable
 
         // Prior samples: row i is the decoder's output for the sampler's prior draw of row i, z ~ N(0, I).
         var latent = VaeGenerationSample.LatentDimension;
-        AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), DecoderMeans(vae, PriorDraws(), latent), "prior sample");
+        var priorSamples = DecoderMeans(vae, PriorDraws(), latent);
+        AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), priorSamples, "prior sample");
+        Assert.Equal(priorSamples, result.PriorSamples);
 
         // Manifold: tile i is the 2-D VAE's decoding of grid point i, laid out row by row from the top left.
         var grid = VaeGenerationSample.ManifoldGrid();
         var manifold = Group(result.ManifoldTiles, "manifold");
-        AssertTilesShow(result.ManifoldPath, manifold, DecoderMeans(vae2, grid.SelectMany(p => p).ToArray(), 2), "manifold");
+        var decodings = DecoderMeans(vae2, grid.SelectMany(p => p).ToArray(), 2);
+        AssertTilesShow(result.ManifoldPath, manifold, decodings, "manifold");
+        Assert.Equal(decodings, result.ManifoldDecodings);
         var side = VaeGenerationSample.ManifoldGridSide;
         Assert.All(manifold, t => Assert.Equal((manifold[0].X + t.Index % side * t.Width, manifold[0].Y + t.Index / side * t.Height), (t.X, t.Y)));
 
