@@ -230,7 +230,7 @@ public static class VaeGenerationSample
     {
         const int scale = 2, gap = 4, tile = 28 * scale + gap, margin = 24, top = 50;
         var side = PriorGridSide * tile - gap;
-        using var figure = new Figure(Math.Max(side + 2 * margin, 640), top + side + 40);
+        using var figure = new Figure(Math.Max(side + 2 * margin, 720), top + side + 40);
         var left = (figure.Width - side) / 2;
         figure.Text("New Fashion-MNIST items sampled from a VAE's prior", figure.Width / 2f, 30, 18, SKTextAlign.Center, bold: true);
         for (var i = 0; i < samples.Length; i++)

@@ -11,8 +11,11 @@ namespace MLNetAutoencoders.Tests.Samples;
 public sealed class DenoisingSampleTests : IDisposable
 {
     private const int Epochs = 5;
-    private const int ConvRows = 1000;
-    private const int ConvEpochs = 10;
+    // 1,000 images x 10 epochs left the conv denoising autoencoder behind the undercomplete one (0.0500 vs 0.0472 on
+    // 200 noisy test images): the whole embedded subset for 3 epochs.
+    private const int ConvRows = 5000;
+    private const int ConvTestRows = 1000;
+    private const int ConvEpochs = 3;
     private readonly SampleRun run = new(rows: 1000, testRows: 200, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -42,12 +45,12 @@ public sealed class DenoisingSampleTests : IDisposable
     [Fact]
     public void WithArchitectureConvBothAutoencodersAreConvolutionalAndTheDenoisingOneIsStillCloserToTheCleanImages()
     {
-        using var conv = new SampleRun(rows: ConvRows, testRows: 200, epochs: ConvEpochs, SampleArchitecture.Conv);
+        using var conv = new SampleRun(rows: ConvRows, testRows: ConvTestRows, epochs: ConvEpochs, SampleArchitecture.Conv);
 
         var result = DenoisingSample.Run(conv.Settings);
 
         conv.AssertPicture(result.ImagePath, minimumKilobytes: 20);
-        Assert.Equal((SampleArchitecture.Conv, ConvRows, 200, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
+        Assert.Equal((SampleArchitecture.Conv, ConvRows, ConvTestRows, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
         Assert.True(result.DenoisingMse < result.UndercompleteMse,
             $"convolutional: denoising {result.DenoisingMse:F4} is not below undercomplete {result.UndercompleteMse:F4}");
         Assert.True(result.UndercompleteMse < result.CorruptedMse,
@@ -55,7 +58,7 @@ public sealed class DenoisingSampleTests : IDisposable
         var json = conv.AssertResultsFile(result.ResultsPath, DenoisingSample.ResultsName, DenoisingSample.Project, ConvRows);
         AssertConvolutionalNetwork(result.Network, latentDimension: 64, json, "1x28x28-conv[32,64]-64");
         Assert.Equal((result.DenoisingMse, result.UndercompleteMse), ((double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
-        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on 1,000 images", result.Caption);
+        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on {ConvRows:N0} images", result.Caption);
         Assert.Contains("Training the denoising convolutional autoencoder", conv.Log.ToString());
         Assert.Contains("Training the undercomplete convolutional autoencoder", conv.Log.ToString());
     }

@@ -10,8 +10,11 @@ namespace MLNetAutoencoders.Tests.Samples;
 public sealed class Embedding2DSampleTests : IDisposable
 {
     private const int Epochs = 10;
-    private const int ConvRows = 1000;
-    private const int ConvEpochs = 12;
+    // The conv 2-D code learns more slowly per step than the MLP's: 1,000 images x 12 epochs (96 steps) left it at 48.5 %
+    // against PCA's 50.3 %; the whole embedded subset for 3 epochs (120 steps) gives 52.4 % against 51.0 %.
+    private const int ConvRows = 5000;
+    private const int ConvTestRows = 1000;
+    private const int ConvEpochs = 3;
     private readonly SampleRun run = new(rows: 1000, testRows: 300, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -58,12 +61,12 @@ public sealed class Embedding2DSampleTests : IDisposable
     [Fact]
     public void WithArchitectureConvAConvolutionalAutoencoderDrawsTheMapAndItStillClassifiesBetterThanPcas()
     {
-        using var conv = new SampleRun(rows: ConvRows, testRows: 300, epochs: ConvEpochs, SampleArchitecture.Conv);
+        using var conv = new SampleRun(rows: ConvRows, testRows: ConvTestRows, epochs: ConvEpochs, SampleArchitecture.Conv);
 
         var result = Embedding2DSample.Run(conv.Settings);
 
         conv.AssertPicture(result.ImagePath, minimumKilobytes: 40);
-        Assert.Equal((SampleArchitecture.Conv, ConvRows, 300, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
+        Assert.Equal((SampleArchitecture.Conv, ConvRows, ConvTestRows, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
         Assert.True(result.AutoencoderAccuracy > result.PcaAccuracy,
             $"5-NN accuracy: convolutional autoencoder {result.AutoencoderAccuracy:P1}, PCA {result.PcaAccuracy:P1}");
         var json = conv.AssertResultsFile(result.ResultsPath, Embedding2DSample.ResultsName, Embedding2DSample.Project, ConvRows);
