@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
@@ -19,12 +20,17 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="ShownItems">The test image of each column of the figure: the first of each class.</param>
 /// <param name="Tiles">Where each image was drawn: rows "clean", "corrupted input", "denoising AE" and "undercomplete AE", index = column.</param>
 /// <param name="ResultsPath">The results file beside the PNG, <c>denoising.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
+/// <param name="Architecture">The network of both autoencoders (<c>--architecture</c>).</param>
+/// <param name="Caption">The figure's caption: both networks' layers, the epochs and the data.</param>
+/// <param name="Network">The fitted denoising autoencoder's network, as the library describes it (the undercomplete one's is the same).</param>
 public sealed record DenoisingResult(string ImagePath, double CorruptedMse, double DenoisingMse, double UndercompleteMse, int TrainRows,
-    int TestRows, int Epochs, TimeSpan Elapsed, int[] ShownItems, IReadOnlyList<ImageTile> Tiles, string ResultsPath);
+    int TestRows, int Epochs, TimeSpan Elapsed, int[] ShownItems, IReadOnlyList<ImageTile> Tiles, string ResultsPath, SampleArchitecture Architecture,
+    string Caption, NetworkDescription Network);
 
 /// <summary>
 /// A denoising autoencoder (trained on inputs with Gaussian noise, to reconstruct the clean ones) next to an
-/// undercomplete one of the same architecture (trained on clean inputs), both given the same noisy test images.
+/// undercomplete one of the same architecture (trained on clean inputs), both given the same noisy test images. Both
+/// are 784-256-64 MLPs, or with <c>--architecture conv</c> convolutional 1x28x28-conv[32,64]-64 networks.
 /// </summary>
 public static class DenoisingSample
 {
@@ -61,10 +67,11 @@ public static class DenoisingSample
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
-        var architecture = $"784-{string.Join("-", HiddenLayers)}-{LatentDimension}";
+        var network = settings.Architecture;
+        var architecture = SampleNetworks.Describe(network, HiddenLayers, $"{LatentDimension}");
 
-        using var denoising = Train(mlContext, data, AutoencoderKind.Denoising, epochs, log);
-        using var undercomplete = Train(mlContext, data, AutoencoderKind.Undercomplete, epochs, log);
+        using var denoising = Train(mlContext, data, network, AutoencoderKind.Denoising, epochs, log);
+        using var undercomplete = Train(mlContext, data, network, AutoencoderKind.Undercomplete, epochs, log);
 
         // The same noise the denoising autoencoder trained with, drawn once: both models see the same corrupted images.
         var noisyPixels = GaussianNoise.Add(data.Test.Pixels, NoiseLevel, TestNoiseSeed);
@@ -78,26 +85,29 @@ public static class DenoisingSample
         var denoisingMse = MeanSquaredError.Between(denoised, data.Test.Pixels);
         var undercompleteMse = MeanSquaredError.Between(reconstructed, data.Test.Pixels);
 
+        var caption = $"Both {network.Adjective()} {architecture} (decoder mirrored, sigmoid output), {epochs} epochs on {data.Train.Count:N0} images; " +
+                      $"MSE to the clean image over all {data.Test.Count:N0} test images.";
         var (imagePath, shown, tiles) = Draw(Path.Combine(settings.OutputDirectory, "denoising.png"), data, noisy, denoised, reconstructed,
-            corruptedMse, denoisingMse, undercompleteMse,
-            $"Both {architecture} (decoder mirrored, sigmoid output), {epochs} epochs on {data.Train.Count:N0} images; " +
-            $"MSE to the clean image over all {data.Test.Count:N0} test images.");
+            corruptedMse, denoisingMse, undercompleteMse, caption);
 
         var elapsed = total.Elapsed;
         var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
         {
+            Network = network.Argument(),
             Architecture = architecture,
+            Parameters = denoising.Architecture.ParameterCount,
             NoiseLevel = Math.Round((double)NoiseLevel, 6),
             CorruptedMse = corruptedMse,
             DenoisingMse = denoisingMse,
             UndercompleteMse = undercompleteMse,
         });
         var result = new DenoisingResult(imagePath, corruptedMse, denoisingMse, undercompleteMse, data.Train.Count, data.Test.Count, epochs, elapsed,
-            shown, tiles, resultsPath);
+            shown, tiles, resultsPath, network, caption, denoising.Architecture);
         log.WriteLine();
         log.WriteLine($"| Denoising                          | value |");
         log.WriteLine($"|------------------------------------|-------|");
         log.WriteLine($"| train / test images                | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
+        log.WriteLine($"| both autoencoders                  | {architecture} ({network.Adjective()}) |");
         log.WriteLine($"| epochs (each autoencoder)          | {epochs} |");
         log.WriteLine($"| MSE to clean: corrupted input      | {corruptedMse:F4} (Gaussian noise, sigma {NoiseLevel}) |");
         log.WriteLine($"| MSE to clean: denoising AE         | {denoisingMse:F4} |");
@@ -108,29 +118,29 @@ public static class DenoisingSample
         return result;
     }
 
-    private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, AutoencoderKind kind, int epochs, TextWriter log)
+    private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, SampleArchitecture architecture, AutoencoderKind kind,
+        int epochs, TextWriter log)
     {
         log.WriteLine();
-        log.WriteLine($"Training the {Name(kind)} autoencoder on {data.Train.Count:N0} images for {epochs} epochs...");
-        return mlContext.Transforms.Autoencoder(Options(kind, epochs, log)).Fit(data.TrainView);
+        log.WriteLine($"Training the {Name(kind)} {architecture.Adjective()} autoencoder on {data.Train.Count:N0} images for {epochs} epochs...");
+        return mlContext.Transforms.Autoencoder(Options(architecture, kind, epochs, log)).Fit(data.TrainView);
     }
 
     private static string Name(AutoencoderKind kind) => kind == AutoencoderKind.Denoising ? "denoising" : "undercomplete";
 
-    /// <summary>Both autoencoders' options: the same architecture, the denoising one trained on noisy inputs.</summary>
-    internal static AutoencoderOptions Options(AutoencoderKind kind, int epochs, TextWriter log) => new()
+    /// <summary>Both autoencoders' options: the same architecture (MLP or convolutional), the denoising one trained on noisy inputs.</summary>
+    internal static AutoencoderOptions Options(SampleArchitecture architecture, AutoencoderKind kind, int epochs, TextWriter log) => new AutoencoderOptions
     {
         Kind = kind,
         Corruption = CorruptionKind.Gaussian,
         CorruptionLevel = NoiseLevel,
         LatentDimension = LatentDimension,
-        HiddenLayerSizes = HiddenLayers,
         OutputActivation = Activation.Sigmoid,
         NumberOfEpochs = epochs,
         Seed = 1,
         Progress = new TrainingLog(log, Name(kind)),
         ReconstructionErrorColumnName = null,
-    };
+    }.WithNetwork(architecture, HiddenLayers);
 
     private static (string Path, int[] Shown, IReadOnlyList<ImageTile> Tiles) Draw(string path, GalleryData data, FashionMnistSplit noisy,
         float[][] denoised, float[][] reconstructed,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
@@ -18,13 +19,17 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="AutoencoderPoints">The left panel's points as handed to the plot: (class, x, y), class by class, test order within a class.</param>
 /// <param name="PcaPoints">The right panel's points, likewise.</param>
 /// <param name="ResultsPath">The results file beside the PNG, <c>embedding2d.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
+/// <param name="Architecture">The network that drew the left panel (<c>--architecture</c>).</param>
+/// <param name="AutoencoderTitle">The left panel's title: the network's layers and its accuracy.</param>
+/// <param name="Network">The fitted autoencoder's network, as the library describes it.</param>
 public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccuracy, double PcaAccuracy, int TrainRows, int TestRows,
     int Epochs, TimeSpan Elapsed, IReadOnlyList<(int Class, double X, double Y)> AutoencoderPoints, IReadOnlyList<(int Class, double X, double Y)> PcaPoints,
-    string ResultsPath);
+    string ResultsPath, SampleArchitecture Architecture, string AutoencoderTitle, NetworkDescription Network);
 
 /// <summary>
-/// Fashion-MNIST mapped to 2-D by an autoencoder (784-256-64-2) and by ML.NET's PCA (rank 2), test images drawn as
-/// points coloured by class, with the 5-nearest-neighbour test accuracy of each map (training images as reference).
+/// Fashion-MNIST mapped to 2-D by an autoencoder (784-256-64-2, or with <c>--architecture conv</c> a convolutional
+/// 1x28x28-conv[32,64]-2) and by ML.NET's PCA (rank 2), test images drawn as points coloured by class, with the
+/// 5-nearest-neighbour test accuracy of each map (training images as reference).
 /// </summary>
 public static class Embedding2DSample
 {
@@ -61,11 +66,12 @@ public static class Embedding2DSample
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
-        var architecture = $"784-{string.Join("-", HiddenLayers)}-2";
+        var network = settings.Architecture;
+        var architecture = SampleNetworks.Describe(network, HiddenLayers, "2");
 
         log.WriteLine();
-        log.WriteLine($"Training autoencoder {architecture} on {data.Train.Count:N0} images for {epochs} epochs...");
-        using var autoencoder = mlContext.Transforms.Autoencoder(Options(epochs, log)).Fit(data.TrainView);
+        log.WriteLine($"Training the {network.Adjective()} autoencoder {architecture} on {data.Train.Count:N0} images for {epochs} epochs...");
+        using var autoencoder = mlContext.Transforms.Autoencoder(Options(network, epochs, log)).Fit(data.TrainView);
         var codeTrain = Columns.ReadVectors(autoencoder.Transform(data.TrainView), "Embedding");
         var codeTest = Columns.ReadVectors(autoencoder.Transform(data.TestView), "Embedding");
 
@@ -78,14 +84,18 @@ public static class Embedding2DSample
         var autoencoderAccuracy = NearestNeighbors.Accuracy(codeTrain, data.Train.Labels, codeTest, data.Test.Labels, Neighbors);
         var pcaAccuracy = NearestNeighbors.Accuracy(pcaTrain, data.Train.Labels, pcaTest, data.Test.Labels, Neighbors);
 
+        var autoencoderTitle = $"{(network == SampleArchitecture.Conv ? "Convolutional autoencoder" : "Autoencoder")} {architecture}: " +
+                               $"{Neighbors}-NN test accuracy {autoencoderAccuracy:P1}";
         var (imagePath, autoencoderPoints, pcaPoints) = Draw(Path.Combine(settings.OutputDirectory, "embedding2d.png"), data, codeTest, pcaTest,
-            $"Autoencoder {architecture}: {Neighbors}-NN test accuracy {autoencoderAccuracy:P1}",
+            autoencoderTitle,
             $"ML.NET PCA, rank 2: {Neighbors}-NN test accuracy {pcaAccuracy:P1}");
 
         var elapsed = total.Elapsed;
         var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [imagePath], new
         {
+            Network = network.Argument(),
             Architecture = architecture,
+            Parameters = autoencoder.Architecture.ParameterCount,
             Neighbors,
             AutoencoderAccuracy = autoencoderAccuracy,
             PcaRank,
@@ -93,11 +103,12 @@ public static class Embedding2DSample
             PointsDrawn = autoencoderPoints.Count,
         });
         var result = new Embedding2DResult(imagePath, autoencoderAccuracy, pcaAccuracy, data.Train.Count, data.Test.Count, epochs, elapsed,
-            autoencoderPoints, pcaPoints, resultsPath);
+            autoencoderPoints, pcaPoints, resultsPath, network, autoencoderTitle, autoencoder.Architecture);
         log.WriteLine();
         log.WriteLine($"| Embedding2D                | value |");
         log.WriteLine($"|----------------------------|-------|");
         log.WriteLine($"| train / test images        | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
+        log.WriteLine($"| autoencoder                | {architecture} ({network.Adjective()}) |");
         log.WriteLine($"| epochs                     | {epochs} |");
         log.WriteLine($"| {Neighbors}-NN accuracy, autoencoder | {autoencoderAccuracy:P1} |");
         log.WriteLine($"| {Neighbors}-NN accuracy, PCA         | {pcaAccuracy:P1} |");
@@ -107,11 +118,10 @@ public static class Embedding2DSample
         return result;
     }
 
-    /// <summary>The autoencoder of the sample: 784-256-64-2, sigmoid output.</summary>
-    internal static AutoencoderOptions Options(int epochs, TextWriter log) => new()
+    /// <summary>The autoencoder of the sample: 784-256-64-2 or 1x28x28-conv[32,64]-2, sigmoid output, the same training settings.</summary>
+    internal static AutoencoderOptions Options(SampleArchitecture architecture, int epochs, TextWriter log) => new AutoencoderOptions
     {
         LatentDimension = 2,
-        HiddenLayerSizes = HiddenLayers,
         OutputActivation = Activation.Sigmoid,
         NumberOfEpochs = epochs,
         BatchSize = 128,
@@ -120,7 +130,7 @@ public static class Embedding2DSample
         Progress = new TrainingLog(log, "autoencoder"),
         ReconstructionColumnName = null,
         ReconstructionErrorColumnName = null,
-    };
+    }.WithNetwork(architecture, HiddenLayers);
 
     private static (string Path, IReadOnlyList<(int Class, double X, double Y)> Autoencoder, IReadOnlyList<(int Class, double X, double Y)> Pca) Draw(
         string path, GalleryData data, float[][] codeTest, float[][] pcaTest, string autoencoderTitle, string pcaTitle)

@@ -1,16 +1,30 @@
 namespace MLNetAutoencoders.Samples.Gallery;
 
-/// <summary>The command line every gallery sample takes: --output DIR, --epochs N, --rows N, --data DIR.</summary>
+/// <summary>
+/// The command line every gallery sample takes: --output DIR, --epochs N, --rows N, --data DIR; Embedding2D, Denoising
+/// and VaeGeneration also take --architecture mlp|conv.
+/// </summary>
 public static class SampleArguments
 {
+    /// <summary>The samples that can train a convolutional network instead of their MLP (design conv-autoencoders.md §12).</summary>
+    public static IReadOnlyList<string> ArchitectureProjects { get; } = [Embedding2DSample.Project, DenoisingSample.Project, VaeGenerationSample.Project];
+
+    /// <summary>Whether the sample in samples/<paramref name="project"/> takes --architecture.</summary>
+    public static bool TakesArchitecture(string project) => ArchitectureProjects.Contains(project);
+
     /// <summary>The usage text of the sample in samples/<paramref name="project"/>.</summary>
     public static string Usage(string project, string defaultEpochs, string defaultRows) =>
-        $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR] [--data DIR]]\n" +
+        $"Usage: dotnet run --project samples/{project} -c Release [-- [--epochs N] [--rows N] [--output DIR] [--data DIR]" +
+        (TakesArchitecture(project) ? " [--architecture mlp|conv]" : "") + "]\n" +
         $"  --epochs N    training epochs (default: {defaultEpochs})\n" +
         $"  --rows N      use only the first N training images (default: {defaultRows})\n" +
         $"  --output DIR  where the PNGs and the results file are written (default: {DefaultOutput(project)})\n" +
         $"  --data DIR    where the full Fashion-MNIST's IDX files are looked for (default: {SampleData.FashionMnist.DefaultDirectory});\n" +
-        $"                without them there, the embedded 5,000 + 1,000 image subset is used";
+        $"                without them there, the embedded 5,000 + 1,000 image subset is used" +
+        (TakesArchitecture(project)
+            ? "\n  --architecture mlp|conv  the network trained: the sample's MLP over 784 pixels, or a convolutional network over\n" +
+              "                the 1 x 28 x 28 image (channels [32, 64], same code size and training settings) (default: mlp)"
+            : "");
 
     /// <summary>
     /// The command that runs the sample in samples/<paramref name="project"/> with <paramref name="arguments"/>, as
@@ -49,6 +63,12 @@ public static class SampleArguments
                 case "--data":
                     settings = settings with { DataDirectory = value };
                     break;
+                case "--architecture" when TakesArchitecture(project) && SampleNetworks.TryParse(value, out var architecture):
+                    settings = settings with { Architecture = architecture };
+                    break;
+                case "--architecture" when TakesArchitecture(project):
+                    error = $"--architecture expects mlp or conv, got '{value}'.";
+                    return false;
                 case "--epochs" or "--rows":
                     error = $"{name} expects a positive integer, got '{value}'.";
                     return false;

@@ -12,6 +12,9 @@ public sealed record SampleSettings
     /// <summary>Use only the first N training images; null takes the sample's default cap.</summary>
     public int? Rows { get; init; }
 
+    /// <summary>The network the sample trains (<c>--architecture</c>, Embedding2D, Denoising and VaeGeneration only): MLP unless set.</summary>
+    public SampleArchitecture Architecture { get; init; } = SampleArchitecture.Mlp;
+
     /// <summary>Use only the first N test images; null uses the whole test split.</summary>
     public int? TestRows { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.ML;
+using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery.Analysis;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
@@ -26,16 +27,24 @@ namespace MLNetAutoencoders.Samples.Gallery;
 /// <param name="InterpolationTiles">The strips: group = the first item's class name; index 0 the first test image, 1 to
 /// <see cref="VaeGenerationSample.InterpolationSteps"/> the decoded path, the last the second test image.</param>
 /// <param name="ResultsPath">The results file beside the PNGs, <c>vae-generation.json</c>: the run and these figures (<see cref="ResultsFile"/>).</param>
+/// <param name="Architecture">The network of both VAEs (<c>--architecture</c>): its decoders draw every tile.</param>
+/// <param name="Captions">The three figures' captions, in the order of the paths: each names the network that drew it.</param>
+/// <param name="Network">The fitted VAE's network (latent <see cref="VaeGenerationSample.LatentDimension"/>), as the library describes it.</param>
+/// <param name="ManifoldNetwork">The fitted 2-D VAE's network, whose decoder drew the manifold.</param>
+/// <param name="PriorSamples">The prior samples drawn, in the order of their tiles (decoder means, 784 values each).</param>
+/// <param name="ManifoldDecodings">The 2-D VAE's decodings of <see cref="VaeGenerationSample.ManifoldGrid"/>, in the order of their tiles.</param>
 public sealed record VaeGenerationResult(string PriorSamplesPath, string ManifoldPath, string InterpolationPath, double TestReconstructionMse,
     double MeanImageBaselineMse, double PriorMeanImageMse, double MeanImageEnergy, double ManifoldLatentSpread, int TrainRows, int TestRows, int Epochs,
     TimeSpan Elapsed, IReadOnlyList<ImageTile> PriorSampleTiles, IReadOnlyList<ImageTile> ManifoldTiles, IReadOnlyList<(int From, int To)> InterpolatedItems,
-    IReadOnlyList<ImageTile> InterpolationTiles, string ResultsPath);
+    IReadOnlyList<ImageTile> InterpolationTiles, string ResultsPath, SampleArchitecture Architecture, IReadOnlyList<string> Captions,
+    NetworkDescription Network, NetworkDescription ManifoldNetwork, IReadOnlyList<float[]> PriorSamples, IReadOnlyList<float[]> ManifoldDecodings);
 
 /// <summary>
 /// A variational autoencoder (Kingma &amp; Welling 2014) generating Fashion-MNIST items: a grid of samples decoded from
 /// the prior, the decoder of a VAE with a 2-D latent space drawn over a regular grid of that plane (the paper's
 /// "learned manifold" figure), and decoded straight lines in latent space between pairs of test items. Both VAEs have
-/// one hidden layer of 512 ReLU units, a sigmoid output and a Bernoulli likelihood (binary cross-entropy), as in the paper.
+/// one hidden layer of 512 ReLU units, a sigmoid output and a Bernoulli likelihood (binary cross-entropy), as in the paper;
+/// with <c>--architecture conv</c> both are convolutional (1x28x28-conv[32,64]-z, same likelihood, output and training).
 /// </summary>
 public static class VaeGenerationSample
 {
@@ -86,8 +95,9 @@ public static class VaeGenerationSample
         var mlContext = new MLContext(seed: 1);
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
+        var network = settings.Architecture;
 
-        using var vae = Train(mlContext, data, LatentDimension, epochs, log);
+        using var vae = Train(mlContext, data, network, LatentDimension, epochs, log);
         using var sampler = mlContext.Transforms.VaeSampler(vae, VaeSamplingMode.Prior, seed: PriorSeed).Fit(data.TestView);
 
         var reconstructions = Columns.ReadVectors(vae.Transform(data.TestView), "Reconstruction");
@@ -106,7 +116,7 @@ public static class VaeGenerationSample
             .ToArray();
         var paths = pairs.Select(p => sampler.Interpolate(data.Test.GetImage(p.From).ToArray(), data.Test.GetImage(p.To).ToArray(), InterpolationSteps)).ToArray();
 
-        using var vae2 = Train(mlContext, data, 2, epochs, log);
+        using var vae2 = Train(mlContext, data, network, 2, epochs, log);
         var codes = Columns.ReadVectors(vae2.Transform(data.TestView), "Embedding");
         var spread = Enumerable.Range(0, 2).Average(axis => StandardDeviation(codes.Select(c => (double)c[axis])));
         var grid = ManifoldGrid();
@@ -114,35 +124,46 @@ public static class VaeGenerationSample
         var manifold = Columns.ReadVectors(decoder.Transform(VectorData.ToDataView(mlContext, "Embedding", grid)), "Sample");
         log.WriteLine($"2-D VAE: test codes have a standard deviation of {spread:F2} per axis (the prior's is 1)");
 
-        var trained = $"784-{string.Join("-", HiddenLayers)}-z, {epochs} epochs on {data.Train.Count:N0} images";
-        var (priorPath, priorTiles) = DrawPriorSamples(Path.Combine(settings.OutputDirectory, "vae-prior-samples.png"), priorSamples,
-            $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z ~ N(0, I), decoder mean shown.");
-        var (manifoldPath, manifoldTiles) = DrawManifold(Path.Combine(settings.OutputDirectory, "vae-manifold.png"), manifold,
-            $"VAE {trained.Replace("-z", "-2")}; z on a {ManifoldGridSide}x{ManifoldGridSide} grid over [-{ManifoldExtent}, {ManifoldExtent}]².");
+        var architecture = SampleNetworks.Describe(network, HiddenLayers, $"{LatentDimension}");
+        var manifoldArchitecture = SampleNetworks.Describe(network, HiddenLayers, "2");
+        var vaeName = network == SampleArchitecture.Conv ? "Convolutional VAE" : "VAE";
+        var trained = $"{epochs} epochs on {data.Train.Count:N0} images";
+        string[] captions =
+        [
+            $"{vaeName} {architecture}, {trained}; z ~ N(0, I), decoder mean shown.",
+            $"{vaeName} {manifoldArchitecture}, {trained}; z on a {ManifoldGridSide}x{ManifoldGridSide} grid over [-{ManifoldExtent}, {ManifoldExtent}]².",
+            $"{vaeName} {architecture}, {trained}; z = (1 - t) mu(a) + t mu(b), decoded.",
+        ];
+        var (priorPath, priorTiles) = DrawPriorSamples(Path.Combine(settings.OutputDirectory, "vae-prior-samples.png"), priorSamples, captions[0]);
+        var (manifoldPath, manifoldTiles) = DrawManifold(Path.Combine(settings.OutputDirectory, "vae-manifold.png"), manifold, captions[1]);
         var (interpolationPath, interpolationTiles) = DrawInterpolations(Path.Combine(settings.OutputDirectory, "vae-interpolation.png"), data, pairs, paths,
-            $"VAE {trained.Replace("-z", $"-{LatentDimension}")}; z = (1 - t) mu(a) + t mu(b), decoded.");
+            captions[2]);
 
         var elapsed = total.Elapsed;
         var resultsPath = resultsFile.Write(settings, data, epochs, elapsed, [priorPath, manifoldPath, interpolationPath], new
         {
-            Architecture = $"784-{string.Join("-", HiddenLayers)}-{LatentDimension}",
+            Network = network.Argument(),
+            Architecture = architecture,
+            Parameters = vae.Architecture.ParameterCount,
             TestReconstructionMse = reconstructionMse,
             MeanImageBaselineMse = meanImageBaselineMse,
             PriorSamples = priorSamples.Length,
             PriorMeanImageMse = priorMeanImageMse,
             MeanImageEnergy = meanImageEnergy,
-            ManifoldArchitecture = $"784-{string.Join("-", HiddenLayers)}-2",
+            ManifoldArchitecture = manifoldArchitecture,
             ManifoldGridSide,
             ManifoldLatentSpread = spread,
             Interpolations = pairs.Length,
             InterpolationSteps,
         });
         var result = new VaeGenerationResult(priorPath, manifoldPath, interpolationPath, reconstructionMse, meanImageBaselineMse, priorMeanImageMse,
-            meanImageEnergy, spread, data.Train.Count, data.Test.Count, epochs, elapsed, priorTiles, manifoldTiles, pairs, interpolationTiles, resultsPath);
+            meanImageEnergy, spread, data.Train.Count, data.Test.Count, epochs, elapsed, priorTiles, manifoldTiles, pairs, interpolationTiles, resultsPath,
+            network, captions, vae.Architecture, vae2.Architecture, priorSamples, manifold);
         log.WriteLine();
         log.WriteLine($"| VaeGeneration                          | value |");
         log.WriteLine($"|----------------------------------------|-------|");
         log.WriteLine($"| train / test images                    | {result.TrainRows:N0} / {result.TestRows:N0} ({(data.IsEmbeddedSubset ? "embedded subset" : "full dataset")}) |");
+        log.WriteLine($"| VAEs                                   | {architecture} and {manifoldArchitecture} ({network.Adjective()}) |");
         log.WriteLine($"| epochs (each VAE)                      | {epochs} |");
         log.WriteLine($"| test reconstruction MSE (latent {LatentDimension})    | {reconstructionMse:F4} (mean test image: {meanImageBaselineMse:F4}) |");
         log.WriteLine($"| mean prior sample vs mean test image   | MSE {priorMeanImageMse:F5} (all-black: {meanImageEnergy:F5}) |");
@@ -153,21 +174,20 @@ public static class VaeGenerationSample
         return result;
     }
 
-    /// <summary>The VAE of the sample: one hidden layer, sigmoid output, Bernoulli likelihood.</summary>
-    internal static AutoencoderOptions Options(int latentDimension, int epochs, TextWriter log) => new()
+    /// <summary>The VAE of the sample: one hidden layer (or the conv stages), sigmoid output, Bernoulli likelihood.</summary>
+    internal static AutoencoderOptions Options(SampleArchitecture architecture, int latentDimension, int epochs, TextWriter log) => new AutoencoderOptions
     {
         Kind = AutoencoderKind.Variational,
         Likelihood = VaeLikelihood.Bernoulli,
         OutputActivation = Activation.Sigmoid,
         LatentDimension = latentDimension,
-        HiddenLayerSizes = HiddenLayers,
         NumberOfEpochs = epochs,
         BatchSize = 128,
         LearningRate = 1e-3,
         Seed = 1,
         Progress = new TrainingLog(log, $"VAE, latent {latentDimension}"),
         ReconstructionErrorColumnName = null,
-    };
+    }.WithNetwork(architecture, HiddenLayers);
 
     /// <summary>Row-major points of a regular grid over the latent plane: x grows to the right, y upwards (first row at the top).</summary>
     public static float[][] ManifoldGrid()
@@ -181,12 +201,13 @@ public static class VaeGenerationSample
         static float Coordinate(int i) => -ManifoldExtent + 2 * ManifoldExtent * i / (ManifoldGridSide - 1);
     }
 
-    private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, int latentDimension, int epochs, TextWriter log)
+    private static AutoencoderEmbeddingTransformer Train(MLContext mlContext, GalleryData data, SampleArchitecture architecture, int latentDimension,
+        int epochs, TextWriter log)
     {
         log.WriteLine();
-        log.WriteLine($"Training the VAE 784-{string.Join("-", HiddenLayers)}-{latentDimension} (Bernoulli likelihood) on {data.Train.Count:N0} images " +
-                      $"for {epochs} epochs...");
-        return mlContext.Transforms.Autoencoder(Options(latentDimension, epochs, log)).Fit(data.TrainView);
+        log.WriteLine($"Training the {architecture.Adjective()} VAE {SampleNetworks.Describe(architecture, HiddenLayers, $"{latentDimension}")} " +
+                      $"(Bernoulli likelihood) on {data.Train.Count:N0} images for {epochs} epochs...");
+        return mlContext.Transforms.Autoencoder(Options(architecture, latentDimension, epochs, log)).Fit(data.TrainView);
     }
 
     private static float[] MeanImage(float[][] images)
@@ -209,7 +230,7 @@ public static class VaeGenerationSample
     {
         const int scale = 2, gap = 4, tile = 28 * scale + gap, margin = 24, top = 50;
         var side = PriorGridSide * tile - gap;
-        using var figure = new Figure(Math.Max(side + 2 * margin, 640), top + side + 40);
+        using var figure = new Figure(Math.Max(side + 2 * margin, 720), top + side + 40);
         var left = (figure.Width - side) / 2;
         figure.Text("New Fashion-MNIST items sampled from a VAE's prior", figure.Width / 2f, 30, 18, SKTextAlign.Center, bold: true);
         for (var i = 0; i < samples.Length; i++)

@@ -11,6 +11,12 @@ namespace MLNetAutoencoders.Tests.Samples;
 public sealed class DenoisingSampleTests : IDisposable
 {
     private const int Epochs = 5;
+    // On the embedded subset the conv denoising autoencoder does NOT yet beat the conv undercomplete one on the noisy
+    // images (MSE to clean: 1,000 images x 10 epochs 0.0500 vs 0.0472; 5,000 x 3 0.0388 vs 0.0350): that comparison is
+    // left to the full-data run. What holds here: both are convolutional and both remove most of the noise.
+    private const int ConvRows = 5000;
+    private const int ConvTestRows = 1000;
+    private const int ConvEpochs = 3;
     private readonly SampleRun run = new(rows: 1000, testRows: 200, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -33,6 +39,27 @@ public sealed class DenoisingSampleTests : IDisposable
             ((double)json["corruptedMse"]!, (double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
         Assert.Contains($"denoising: epoch   {Epochs}/{Epochs}", run.Log.ToString());
         Assert.Contains($"undercomplete: epoch   {Epochs}/{Epochs}", run.Log.ToString());
+        Assert.Equal(("mlp", "784-256-64", result.Network.ParameterCount), ((string?)json["network"], (string?)json["architecture"], (long)json["parameters"]!));
+        Assert.StartsWith("Both MLP 784-256-64 (decoder mirrored", result.Caption);
+    }
+
+    [Fact]
+    public void WithArchitectureConvBothAutoencodersAreConvolutionalAndBothRemoveMostOfTheNoise()
+    {
+        using var conv = new SampleRun(rows: ConvRows, testRows: ConvTestRows, epochs: ConvEpochs, SampleArchitecture.Conv);
+
+        var result = DenoisingSample.Run(conv.Settings);
+
+        conv.AssertPicture(result.ImagePath, minimumKilobytes: 20);
+        Assert.Equal((SampleArchitecture.Conv, ConvRows, ConvTestRows, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
+        Assert.True(Math.Max(result.DenoisingMse, result.UndercompleteMse) < 0.5 * result.CorruptedMse,
+            $"convolutional: denoising {result.DenoisingMse:F4}, undercomplete {result.UndercompleteMse:F4}, noisy input {result.CorruptedMse:F4}");
+        var json = conv.AssertResultsFile(result.ResultsPath, DenoisingSample.ResultsName, DenoisingSample.Project, ConvRows);
+        AssertConvolutionalNetwork(result.Network, latentDimension: 64, json, "1x28x28-conv[32,64]-64");
+        Assert.Equal((result.DenoisingMse, result.UndercompleteMse), ((double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
+        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on {ConvRows:N0} images", result.Caption);
+        Assert.Contains("Training the denoising convolutional autoencoder", conv.Log.ToString());
+        Assert.Contains("Training the undercomplete convolutional autoencoder", conv.Log.ToString());
     }
 
     [Fact]
@@ -46,7 +73,7 @@ public sealed class DenoisingSampleTests : IDisposable
             .ToDataView(new MLContext(seed: 1));
         float[][] Reconstruct(AutoencoderKind kind)
         {
-            using var model = run.TrainAgain((ml, train) => ml.Transforms.Autoencoder(DenoisingSample.Options(kind, Epochs, TextWriter.Null)).Fit(train));
+            using var model = run.TrainAgain((ml, train) => ml.Transforms.Autoencoder(DenoisingSample.Options(SampleArchitecture.Mlp, kind, Epochs, TextWriter.Null)).Fit(train));
             return model.Transform(noisyView).VectorColumn("Reconstruction");
         }
         var denoised = Reconstruct(AutoencoderKind.Denoising);

@@ -51,6 +51,33 @@ public class SampleArgumentsTests
         Assert.Equal(message, error);
     }
 
+    [Theory]
+    [InlineData("Embedding2D")]
+    [InlineData("Denoising")]
+    [InlineData("VaeGeneration")]
+    public void TheMapDenoisingAndVaeSamplesTrainTheirMlpUnlessArchitectureConvAsksForTheConvolutionalNetwork(string project)
+    {
+        Assert.True(SampleArguments.TryParse([], project, out var byDefault, out _));
+        Assert.True(SampleArguments.TryParse(["--architecture", "conv"], project, out var conv, out _));
+        Assert.True(SampleArguments.TryParse(["--architecture", "MLP"], project, out var mlp, out _));
+
+        Assert.Equal((SampleArchitecture.Mlp, SampleArchitecture.Conv, SampleArchitecture.Mlp), (byDefault.Architecture, conv.Architecture, mlp.Architecture));
+        Assert.Contains("--architecture mlp|conv", SampleArguments.Usage(project, "10", "60,000"));
+        Assert.Equal("dotnet run --project samples/Denoising -c Release -- --architecture conv", SampleArguments.CommandLine("Denoising", conv.Arguments));
+    }
+
+    [Theory]
+    [InlineData("Embedding2D", "cnn", "--architecture expects mlp or conv, got 'cnn'.")]
+    [InlineData("KSparseFilters", "conv", "Unknown argument '--architecture'.")]
+    [InlineData("AnomalyDetection", "conv", "Unknown argument '--architecture'.")]
+    public void ArchitectureTakesMlpOrConvAndOnlyWhereTheSampleHasAConvolutionalNetwork(string project, string value, string message)
+    {
+        Assert.False(SampleArguments.TryParse(["--architecture", value], project, out _, out var error));
+
+        Assert.Equal(message, error);
+        Assert.Equal(SampleArguments.TakesArchitecture(project), SampleArguments.Usage(project, "10", "60,000").Contains("--architecture"));
+    }
+
     [Fact]
     public void HelpIsNotAnError()
     {

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.ML;
 using MLNetAutoencoders.Benchmarks;
+using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.SampleData;
 using MLNetAutoencoders.Samples.Gallery;
 using MLNetAutoencoders.Samples.Gallery.Drawing;
@@ -15,7 +16,8 @@ namespace MLNetAutoencoders.Tests.Samples;
 /// </summary>
 public sealed class SampleRun : IDisposable
 {
-    public SampleRun(int rows, int testRows, int epochs)
+    /// <param name="architecture">The network the sample trains; <c>--architecture</c> is among the arguments recorded only when it is given.</param>
+    public SampleRun(int rows, int testRows, int epochs, SampleArchitecture? architecture = null)
     {
         var output = Path.Combine(Folder, "out");
         var data = Path.Combine(Folder, "no-dataset-here");
@@ -26,7 +28,9 @@ public sealed class SampleRun : IDisposable
             TestRows = testRows,
             Epochs = epochs,
             DataDirectory = data,
-            Arguments = ["--rows", $"{rows}", "--epochs", $"{epochs}", "--output", output, "--data", data],
+            Architecture = architecture ?? SampleArchitecture.Mlp,
+            Arguments = ["--rows", $"{rows}", "--epochs", $"{epochs}", "--output", output, "--data", data,
+                .. architecture is { } a ? new[] { "--architecture", a.Argument() } : []],
             Log = Log,
         };
     }
@@ -124,6 +128,20 @@ public sealed class SampleRun : IDisposable
 
     /// <summary>The decoded PNG.</summary>
     public static SKBitmap Decode(string path) => SKBitmap.Decode(path) ?? throw new InvalidDataException($"{path} is not an image");
+
+    /// <summary>
+    /// Asserts that <paramref name="network"/> is the conv path's network (design §1): a 1 x 28 x 28 image, convolution
+    /// stages of 32 and 64 channels, no hidden layers, the code size given; and that the results file names it so.
+    /// </summary>
+    public static void AssertConvolutionalNetwork(NetworkDescription network, int latentDimension, JsonNode results, string architecture)
+    {
+        Assert.Equal(new ImageShape(1, 28, 28), network.ImageShape);
+        Assert.Equal(new[] { 32, 64 }, network.Convolution!.Stages.Select(s => s.OutputChannels));
+        Assert.Empty(network.HiddenSizes);
+        Assert.Equal((784, latentDimension), (network.InputSize, network.LatentDimension));
+        Assert.Equal(("conv", architecture, network.ParameterCount),
+            ((string?)results["network"], (string?)results["architecture"], (long)results["parameters"]!));
+    }
 
     /// <summary>The tiles of one row or panel, by index.</summary>
     public static ImageTile[] Group(IReadOnlyList<ImageTile> tiles, string group) =>

@@ -14,6 +14,8 @@ namespace MLNetAutoencoders.Tests.Samples;
 public sealed class VaeGenerationSampleTests : IDisposable
 {
     private const int Epochs = 8;
+    private const int ConvRows = 1000;
+    private const int ConvEpochs = 10;
     private readonly SampleRun run = new(rows: 1000, testRows: 100, epochs: Epochs);
 
     public void Dispose() => run.Dispose();
@@ -48,6 +50,45 @@ public sealed class VaeGenerationSampleTests : IDisposable
         var json = run.AssertResultsFile(result.ResultsPath, VaeGenerationSample.ResultsName, VaeGenerationSample.Project, 1000);
         Assert.Equal((result.TestReconstructionMse, result.MeanImageBaselineMse, result.PriorMeanImageMse, result.MeanImageEnergy),
             ((double)json["testReconstructionMse"]!, (double)json["meanImageBaselineMse"]!, (double)json["priorMeanImageMse"]!, (double)json["meanImageEnergy"]!));
+        Assert.Equal(("mlp", "784-512-16", "784-512-2", result.Network.ParameterCount),
+            ((string?)json["network"], (string?)json["architecture"], (string?)json["manifoldArchitecture"], (long)json["parameters"]!));
+        Assert.All(result.Captions, c => Assert.StartsWith("VAE 784-512-", c));
+    }
+
+    [Fact]
+    public void WithArchitectureConvTheSamplesAndTheManifoldAreDecodedByConvolutionalVaesAndAreVariedImages()
+    {
+        using var conv = new SampleRun(rows: ConvRows, testRows: 100, epochs: ConvEpochs, SampleArchitecture.Conv);
+
+        var result = VaeGenerationSample.Run(conv.Settings);
+
+        conv.AssertPicture(result.PriorSamplesPath, minimumKilobytes: 20);
+        conv.AssertPicture(result.ManifoldPath, minimumKilobytes: 20);
+        conv.AssertPicture(result.InterpolationPath, minimumKilobytes: 10);
+        Assert.Equal((SampleArchitecture.Conv, ConvRows, 100, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
+        var json = conv.AssertResultsFile(result.ResultsPath, VaeGenerationSample.ResultsName, VaeGenerationSample.Project, ConvRows);
+        AssertConvolutionalNetwork(result.Network, VaeGenerationSample.LatentDimension, json, "1x28x28-conv[32,64]-16");
+        Assert.Equal((AutoencoderKind.Variational, AutoencoderKind.Variational, new ImageShape(1, 28, 28), 2, "1x28x28-conv[32,64]-2"),
+            (result.Network.Kind, result.ManifoldNetwork.Kind, result.ManifoldNetwork.ImageShape, result.ManifoldNetwork.LatentDimension,
+                (string?)json["manifoldArchitecture"]));
+        Assert.Equal(new[] { "Convolutional VAE 1x28x28-conv[32,64]-16", "Convolutional VAE 1x28x28-conv[32,64]-2", "Convolutional VAE 1x28x28-conv[32,64]-16" },
+            result.Captions.Select(c => c[..c.IndexOf(", ")]));
+
+        // The tiles show what the conv VAEs' decoders gave (the prior draws through the 16-D one, the grid through the
+        // 2-D one); these are images (finite, in [0, 1]) and they differ from each other: per pixel, they vary at least a
+        // tenth as much as the test images do (the mean image's MSE is the test images' pixel variance).
+        var samples = result.PriorSamples.ToArray();
+        var manifold = result.ManifoldDecodings.ToArray();
+        Assert.Equal((100, 400), (samples.Length, manifold.Length));
+        AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), samples, "conv prior sample");
+        AssertTilesShow(result.ManifoldPath, Group(result.ManifoldTiles, "manifold"), manifold, "conv manifold");
+        foreach (var (what, images) in new[] { ("prior samples", samples), ("manifold", manifold) })
+        {
+            Assert.Equal(0, images.SelectMany(image => image).Count(v => !(float.IsFinite(v) && v >= 0f && v <= 1f)));
+            var spread = PixelVariance(images);
+            Assert.True(spread > 0.1 * result.MeanImageBaselineMse,
+                $"{what}: pixel variance across the images {spread:F5}, the test images' {result.MeanImageBaselineMse:F5}");
+        }
     }
 
     [Fact]
@@ -58,24 +99,24 @@ public sealed class VaeGenerationSampleTests : IDisposable
         var test = run.Test;
         var ml = new MLContext(seed: 1);
         using var vae = run.TrainAgain((context, train) =>
-            context.Transforms.Autoencoder(VaeGenerationSample.Options(VaeGenerationSample.LatentDimension, Epochs, TextWriter.Null)).Fit(train));
-        using var vae2 = run.TrainAgain((context, train) => context.Transforms.Autoencoder(VaeGenerationSample.Options(2, Epochs, TextWriter.Null)).Fit(train));
+            context.Transforms.Autoencoder(VaeGenerationSample.Options(SampleArchitecture.Mlp, VaeGenerationSample.LatentDimension, Epochs, TextWriter.Null)).Fit(train));
+        using var vae2 = run.TrainAgain((context, train) => context.Transforms.Autoencoder(VaeGenerationSample.Options(SampleArchitecture.Mlp, 2, Epochs, TextWriter.Null)).Fit(train));
         var scored = vae.Transform(test.ToDataView(ml));
         var reconstructions = scored.VectorColumn("Reconstruction");
         Assert.Equal(MeanSquaredError.Between(reconstructions, test.Pixels), result.TestReconstructionMse, 9);
 
         // Prior samples: row i is the decoder's output for the sampler's prior draw of row i, z ~ N(0, I).
         var latent = VaeGenerationSample.LatentDimension;
-        var count = VaeGenerationSample.PriorGridSide * VaeGenerationSample.PriorGridSide;
-        var draws = new float[count * latent];
-        for (var i = 0; i < count; i++)
-            new RowNoise(VaeGenerationSample.PriorSeed, NoiseStream.Latent, i).FillNormal(draws.AsSpan(i * latent, latent), 1f);
-        AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), DecoderMeans(vae, draws, latent), "prior sample");
+        var priorSamples = DecoderMeans(vae, PriorDraws(), latent);
+        AssertTilesShow(result.PriorSamplesPath, Group(result.PriorSampleTiles, "prior samples"), priorSamples, "prior sample");
+        Assert.Equal(priorSamples, result.PriorSamples);
 
         // Manifold: tile i is the 2-D VAE's decoding of grid point i, laid out row by row from the top left.
         var grid = VaeGenerationSample.ManifoldGrid();
         var manifold = Group(result.ManifoldTiles, "manifold");
-        AssertTilesShow(result.ManifoldPath, manifold, DecoderMeans(vae2, grid.SelectMany(p => p).ToArray(), 2), "manifold");
+        var decodings = DecoderMeans(vae2, grid.SelectMany(p => p).ToArray(), 2);
+        AssertTilesShow(result.ManifoldPath, manifold, decodings, "manifold");
+        Assert.Equal(decodings, result.ManifoldDecodings);
         var side = VaeGenerationSample.ManifoldGridSide;
         Assert.All(manifold, t => Assert.Equal((manifold[0].X + t.Index % side * t.Width, manifold[0].Y + t.Index / side * t.Height), (t.X, t.Y)));
 
@@ -120,6 +161,25 @@ public sealed class VaeGenerationSampleTests : IDisposable
         Assert.Equal(new[] { extent, -extent }, grid[^1]);
         Assert.Equal(side * side, grid.Select(p => (p[0], p[1])).Distinct().Count());
     }
+
+    /// <summary>The sampler's prior draws, z ~ N(0, I), of the rows of the sample's grid, stored flat row after row.</summary>
+    private static float[] PriorDraws()
+    {
+        var latent = VaeGenerationSample.LatentDimension;
+        var count = VaeGenerationSample.PriorGridSide * VaeGenerationSample.PriorGridSide;
+        var draws = new float[count * latent];
+        for (var i = 0; i < count; i++)
+            new RowNoise(VaeGenerationSample.PriorSeed, NoiseStream.Latent, i).FillNormal(draws.AsSpan(i * latent, latent), 1f);
+        return draws;
+    }
+
+    /// <summary>The variance of each pixel across the images, averaged over the pixels.</summary>
+    private static double PixelVariance(float[][] images) =>
+        Enumerable.Range(0, images[0].Length).Average(p =>
+        {
+            var mean = images.Average(image => (double)image[p]);
+            return images.Average(image => (image[p] - mean) * (image[p] - mean));
+        });
 
     /// <summary>The VAE's decoder means for the codes, stored flat row after row.</summary>
     private static float[][] DecoderMeans(AutoencoderEmbeddingTransformer vae, float[] codes, int latent)
