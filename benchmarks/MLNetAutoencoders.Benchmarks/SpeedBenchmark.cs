@@ -277,7 +277,7 @@ internal static class SpeedBenchmark
                     if (!conv)
                         latencyOnnx.Add(new Pair(onnxLatency.Value, fullLatency.Value, label, Math.Max(onnxLatency.Foreign, fullLatency.Foreign), RunRecord.LoadAverage()));
                     Console.WriteLine($"  {label}: PredictionEngine {oursLatency.Value:F1} µs, raw three outputs {fullLatency.Value:F1} µs, raw encoder {rawLatency.Value:F1} µs, " +
-                                      $"ONNX Runtime {onnxLatency.Value:F1} µs, embedding only {leanLatency.Value:F1} µs, Embedding read {readLatency.Value:F1} µs (medians of {LatencyCalls} calls)");
+                                      (conv ? "" : $"ONNX Runtime {onnxLatency.Value:F1} µs, ") + $"embedding only {leanLatency.Value:F1} µs, Embedding read {readLatency.Value:F1} µs (medians of {LatencyCalls} calls)");
                 }
             }
             finally
