@@ -37,6 +37,60 @@ internal static class Canonical
         new(AutoencoderKind.Undercomplete, InputSize, HiddenSizes, latent, Activation.Relu, Activation.Identity, Activation.Sigmoid);
 }
 
+/// <summary>
+/// The network a <c>speed</c> or <c>quality</c> run measures (<c>--network mlp|conv</c>): how ours is configured,
+/// the description the raw TorchSharp loop builds the same module from, and the reference script's architecture argument.
+/// </summary>
+/// <param name="Name">The <c>--network</c> value; also the results file's suffix for the non-default network.</param>
+/// <param name="Label">The model's name in tables and logs, at a 32-D code.</param>
+/// <param name="ReferenceArch">The reference script's 6th argument; null runs it as before (MLP, no architecture lines).</param>
+internal sealed record BenchmarkNetwork(string Name, string Label, string? ReferenceArch)
+{
+    /// <summary>The image the convolutional network reads: one Fashion-MNIST plane.</summary>
+    public static readonly ImageShape Image = new(1, 28, 28);
+
+    /// <summary>Its stages (design §3): 1 → 32 → 64 channels, 28 → 14 → 7.</summary>
+    public static readonly int[] Channels = [32, 64];
+
+    /// <summary>FMNIST-MLP-32, the canonical network (<see cref="Canonical"/>): today's files and tables.</summary>
+    public static readonly BenchmarkNetwork Mlp = new("mlp", "FMNIST-MLP-32", null);
+
+    /// <summary>The convolutional autoencoder of issue 15 with the same training settings as <see cref="Canonical"/>.</summary>
+    public static readonly BenchmarkNetwork Conv = new("conv", "FMNIST-Conv-32", "conv");
+
+    public bool IsConvolutional => ReferenceArch == "conv";
+
+    /// <summary>The <c>--network</c> value's network.</summary>
+    public static BenchmarkNetwork Parse(string name) => name switch
+    {
+        "mlp" => Mlp,
+        "conv" => Conv,
+        _ => throw new ArgumentException($"--network is mlp or conv, not '{name}'."),
+    };
+
+    /// <summary>The results file: <c>speed</c> for the MLP, <c>speed-conv</c> for the convolutional network.</summary>
+    public string ResultsName(string command) => IsConvolutional ? $"{command}-{Name}" : command;
+
+    /// <summary>Our options: <see cref="Canonical.Options"/>, with the image shape and channels for the convolutional network.</summary>
+    public AutoencoderOptions Options(int epochs, int latent = 32, int seed = 1, IProgress<AutoencoderTrainingProgress>? progress = null)
+    {
+        var options = Canonical.Options(epochs, latent, seed, progress);
+        if (IsConvolutional)
+        {
+            options.ImageShape = Image;
+            options.ConvolutionChannels = Channels;
+            options.HiddenLayerSizes = [];
+        }
+        return options;
+    }
+
+    /// <summary>The description ours builds from <see cref="Options"/> (undercomplete, ReLU, identity code, sigmoid output).</summary>
+    public NetworkDescription Description(int latent = 32) => IsConvolutional
+        ? new(AutoencoderKind.Undercomplete, Canonical.InputSize, [], latent, Activation.Relu, Activation.Identity, Activation.Sigmoid, 0,
+            ConvolutionLayout.Create(Image, Channels))
+        : Canonical.Description(latent);
+}
+
 /// <summary>The data every benchmark shares, loaded once.</summary>
 internal sealed class BenchmarkData
 {
@@ -97,22 +151,59 @@ internal static class RawTorch
     {
         public void Dispose() => Network.Dispose();
 
-        public double SteadySamplesPerSecond(int rows) =>
-            rows / (EpochSeconds.Length > 1 ? EpochSeconds.Skip(1).Average() : EpochSeconds[0]);
+        public double SteadySamplesPerSecond(int rows) => RawTorch.SteadySamplesPerSecond(EpochSeconds, rows);
     }
 
     /// <summary>
     /// Shuffled mini-batches by index_select from one [n, 784] tensor, Adam, MSE, one dispose scope per batch;
-    /// the loss is read once per epoch, from its last batch (like the PyTorch script).
+    /// the loss is read once per epoch, from its last batch (like the PyTorch script). The module is
+    /// <c>new AutoencoderNetwork(network.Description(latent))</c>: for the convolutional network the same im2col
+    /// convolutions as ours.
     /// </summary>
-    public static TrainResult Train(float[] pixels, int rows, int epochs, int latent = 32, int seed = 1, bool echo = false)
+    public static TrainResult Train(float[] pixels, int rows, int epochs, int latent = 32, int seed = 1, bool echo = false, BenchmarkNetwork? network = null)
     {
         manual_seed(seed);
-        var network = new AutoencoderNetwork(Canonical.Description(latent));
-        network.train();
+        var module = new AutoencoderNetwork((network ?? BenchmarkNetwork.Mlp).Description(latent));
+        var (seconds, last) = Loop(module, module.forward, pixels, rows, epochs, seed, echo ? "raw" : null);
+        module.eval();
+        return new TrainResult(module, seconds, last);
+    }
+
+    /// <summary>
+    /// The same loop on the convolutional network built from TorchSharp's own nn.Conv2d / nn.ConvTranspose2d, whose
+    /// forward runs libtorch's native (oneDNN) kernels: wrong on this CPU for some shapes (AVX-512; design §14), so for
+    /// speed context only. Same layers, shapes and parameter count as <see cref="BenchmarkNetwork.Conv"/>; PyTorch's
+    /// default initialisation. Returns the seconds of each epoch.
+    /// </summary>
+    public static double[] TrainNativeConvolutions(float[] pixels, int rows, int epochs, int latent = 32, int seed = 1, bool echo = false)
+    {
+        manual_seed(seed);
+        var image = BenchmarkNetwork.Image;
+        int c0 = image.Channels, c1 = BenchmarkNetwork.Channels[0], c2 = BenchmarkNetwork.Channels[1];
+        long side = image.Height / 4, flat = c2 * side * side;
+        using var module = nn.Sequential(
+            nn.Unflatten(1, [c0, image.Height, image.Width]),
+            nn.Conv2d(c0, c1, 3, stride: 2, padding: 1), nn.ReLU(),
+            nn.Conv2d(c1, c2, 3, stride: 2, padding: 1), nn.ReLU(),
+            nn.Flatten(), nn.Linear(flat, latent),
+            nn.Linear(latent, flat), nn.ReLU(),
+            nn.Unflatten(1, [c2, side, side]),
+            nn.ConvTranspose2d(c2, c1, 3, stride: 2, padding: 1, output_padding: 1), nn.ReLU(),
+            nn.ConvTranspose2d(c1, c0, 3, stride: 2, padding: 1, output_padding: 1), nn.Sigmoid(),
+            nn.Flatten());
+        var parameters = module.parameters().Sum(p => p.numel());
+        var expected = BenchmarkNetwork.Conv.Description(latent).ParameterCount;
+        if (parameters != expected)
+            throw new InvalidOperationException($"The native-convolution network has {parameters} parameters; ours {expected}.");
+        return Loop(module, module.forward, pixels, rows, epochs, seed, echo ? "native conv" : null).Seconds;
+    }
+
+    private static (double[] Seconds, float Last) Loop(nn.Module module, Func<Tensor, Tensor> forward, float[] pixels, int rows, int epochs, int seed, string? echo)
+    {
+        module.train();
         using var generator = new Generator((ulong)seed);
         using var x = tensor(pixels, new long[] { rows, Canonical.InputSize });
-        using var optimizer = optim.Adam(network.parameters(), Canonical.LearningRate);
+        using var optimizer = optim.Adam(module.parameters(), Canonical.LearningRate);
         var seconds = new double[epochs];
         var last = 0f;
         for (var epoch = 0; epoch < epochs; epoch++)
@@ -124,19 +215,22 @@ internal static class RawTorch
                 using var scope = NewDisposeScope();
                 var batch = x.index_select(0, permutation.narrow(0, start, Math.Min(Canonical.BatchSize, rows - start)));
                 optimizer.zero_grad();
-                var loss = nn.functional.mse_loss(network.forward(batch), batch);
+                var loss = nn.functional.mse_loss(forward(batch), batch);
                 loss.backward();
                 optimizer.step();
                 if (start + Canonical.BatchSize >= rows)
                     last = loss.item<float>();
             }
             seconds[epoch] = clock.Elapsed.TotalSeconds;
-            if (echo)
-                Console.WriteLine($"    raw epoch {epoch + 1}/{epochs} loss {last:F5} {seconds[epoch]:F1}s");
+            if (echo is not null)
+                Console.WriteLine($"    {echo} epoch {epoch + 1}/{epochs} loss {last:F5} {seconds[epoch]:F1}s");
         }
-        network.eval();
-        return new TrainResult(network, seconds, last);
+        return (seconds, last);
     }
+
+    /// <summary>Training samples/s over the epochs after the first.</summary>
+    public static double SteadySamplesPerSecond(double[] epochSeconds, int rows) =>
+        rows / (epochSeconds.Length > 1 ? epochSeconds.Skip(1).Average() : epochSeconds[0]);
 
     /// <summary>Encoder forward over a [n, 784] tensor in batches of <paramref name="batchSize"/>, no grad; returns rows/s.</summary>
     public static double EncodeRowsPerSecond(AutoencoderNetwork network, Tensor x, int batchSize, int passes)

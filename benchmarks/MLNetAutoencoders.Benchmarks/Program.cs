@@ -28,6 +28,9 @@ const string Usage = """
       --results DIR where the JSON goes (default: benchmarks/results of this repository)
       --scoring-only  speed: Transform, PredictionEngine and ONNX Runtime rows only (ours fitted once per repeat;
                     no raw training loop, no PyTorch script, so no Python needed)
+      --network mlp|conv  speed, quality: the network measured (default mlp, FMNIST-MLP-32: results/<command>.json);
+                    conv: the convolutional autoencoder (1 x 28 x 28, channels 32, 64) -> results/<command>-conv.json,
+                    with the targets of issue 15 (quality: vs PyTorch's conv network and our MLP of the same run)
       --verbose     print every epoch
     A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
@@ -58,6 +61,7 @@ try
     int? epochs = null, rows = null;
     int repeats = 5, seeds = 3, threads = 2;
     var verbose = false;
+    var network = BenchmarkNetwork.Mlp;
     var scoringOnly = false;
     string? results = null;
     for (var i = 1; i < args.Length; i++)
@@ -72,6 +76,7 @@ try
             case "--threads": threads = Next(); break;
             case "--attempts": Contention.MaxAttempts = Next(); break;
             case "--results": results = i + 1 < args.Length ? args[++i] : throw new ArgumentException("Missing value after --results."); break;
+            case "--network": network = BenchmarkNetwork.Parse(i + 1 < args.Length ? args[++i] : throw new ArgumentException("Missing value after --network.")); break;
             case "--verbose": verbose = true; break;
             case "--scoring-only": scoringOnly = true; break;
             default:
@@ -85,6 +90,11 @@ try
         Console.Error.WriteLine($"Unknown command {args[0]}.\n{Usage}");
         return 2;
     }
+    if (network.IsConvolutional && commands.Any(c => c is not ("speed" or "quality")))
+    {
+        Console.Error.WriteLine($"--network {network.Name} applies to speed and quality only.\n{Usage}");
+        return 2;
+    }
 
     TorchRuntime.EnsureLoaded();
     // The canonical setting, for our code and the raw loops alike (they share the process).
@@ -94,11 +104,16 @@ try
     var data = BenchmarkData.Load(rows);
     foreach (var name in commands)
     {
-        var report = new Report(name, args);
+        var report = new Report(network.ResultsName(name), args);
         switch (name)
         {
-            case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly); break;
-            case "quality": QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report); break;
+            case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly, network); break;
+            case "quality":
+                if (network.IsConvolutional)
+                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, seeds, verbose, report);
+                else
+                    QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
+                break;
             case "memory": MemoryBenchmark.Run(data, report); break;
             default:
                 ProfileBenchmark.Run(data, epochs ?? 3, report);

@@ -1,3 +1,5 @@
+using MLNetAutoencoders.Networks;
+
 namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>One run of benchmarks/reference/pytorch_fmnist_ae.py.</summary>
@@ -26,18 +28,47 @@ internal static class PyTorchReference
                 "our figures on the embedded subset would not be comparable.");
     }
 
-    /// <summary>Trains the reference for <paramref name="epochs"/> epochs on the first <paramref name="rows"/> training rows.</summary>
-    public static PyTorchRun Train(int epochs, int latent, int seed, int rows)
+    /// <summary>
+    /// Trains the reference for <paramref name="epochs"/> epochs on the first <paramref name="rows"/> training rows; for a
+    /// <paramref name="network"/> with a reference architecture (the convolutional one) the script builds that network and
+    /// must report it and our parameter count (<see cref="NetworkDescription.ParameterCount"/>), or the run fails.
+    /// </summary>
+    public static PyTorchRun Train(int epochs, int latent, int seed, int rows, BenchmarkNetwork? network = null)
     {
-        // Generous: PyTorch trains ~5k samples/s here; a loaded machine can be several times slower.
-        var timeout = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(epochs * (double)rows / 500);
-        string[] keys = latent == 2
+        network ??= BenchmarkNetwork.Mlp;
+        // Generous: PyTorch trains ~5k samples/s here (the MLP); a loaded machine can be several times slower, and the
+        // convolutional network is slower still.
+        var timeout = TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(epochs * (double)rows / (network.IsConvolutional ? 100 : 500));
+        List<string> keys = latent == 2
             ? ["train_samples_per_s", "encode_rows_per_s", "test_mse", "knn5_acc"]
             : ["train_samples_per_s", "encode_rows_per_s", "test_mse"];
-        var values = PythonReference.Run(Script, [epochs.ToString(), "ae", latent.ToString(), seed.ToString(), rows.ToString()], timeout, keys);
+        List<string> arguments = [epochs.ToString(), "ae", latent.ToString(), seed.ToString(), rows.ToString()];
+        if (network.ReferenceArch is { } arch)
+        {
+            arguments.Add(arch);
+            keys.Add("parameters");
+        }
+        var (values, output) = PythonReference.RunWithOutput(Script, arguments, timeout, [.. keys]);
         if ((int)values.GetValueOrDefault("train_rows") != rows || (int)values.GetValueOrDefault("seed") != seed)
             throw new InvalidOperationException($"{Script} reports train_rows {values.GetValueOrDefault("train_rows")}, seed {values.GetValueOrDefault("seed")}; expected {rows}, {seed}.");
+        if (network.ReferenceArch is { } expectedArch)
+            CheckSameNetwork(output, values["parameters"], expectedArch, network.Description(latent).ParameterCount);
         return new PyTorchRun(values["train_samples_per_s"], values["encode_rows_per_s"], values["test_mse"],
             values.TryGetValue("knn5_acc", out var knn) ? knn : null);
+    }
+
+    /// <summary>
+    /// Fails unless the script's output has the line <c>arch {arch}</c> and its parameter count equals ours: the pairing of
+    /// ours with the reference cannot drift silently.
+    /// </summary>
+    public static void CheckSameNetwork(string output, double parameters, string arch, long ours)
+    {
+        var printed = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("arch ", StringComparison.Ordinal));
+        if (printed != $"arch {arch}")
+            throw new InvalidOperationException($"{Script} built '{printed ?? "no arch line"}'; expected 'arch {arch}'.");
+        if (parameters != ours)
+            throw new InvalidOperationException(
+                $"{Script} ({arch}) has {parameters} trainable parameters; ours has {ours}: the networks differ, so their figures are not paired.");
+        Console.WriteLine($"  PyTorch {arch} network: {parameters:F0} parameters, as ours.");
     }
 }

@@ -38,7 +38,12 @@ internal static class PythonReference
     /// <param name="arguments">Its arguments.</param>
     /// <param name="timeout">How long it may take.</param>
     /// <param name="expectedKeys">Keys that must be present in the output.</param>
-    public static IReadOnlyDictionary<string, double> Run(string script, IEnumerable<string> arguments, TimeSpan timeout, params string[] expectedKeys)
+    public static IReadOnlyDictionary<string, double> Run(string script, IEnumerable<string> arguments, TimeSpan timeout, params string[] expectedKeys) =>
+        RunWithOutput(script, arguments, timeout, expectedKeys).Values;
+
+    /// <summary>As <see cref="Run"/>, with the script's whole standard output (for lines whose value is not a number).</summary>
+    public static (IReadOnlyDictionary<string, double> Values, string Output) RunWithOutput(string script, IEnumerable<string> arguments, TimeSpan timeout,
+        params string[] expectedKeys)
     {
         var path = Path.Combine(ScriptDirectory, script);
         if (!File.Exists(path))
@@ -56,7 +61,7 @@ internal static class PythonReference
         var missing = expectedKeys.Where(k => !values.ContainsKey(k)).ToArray();
         if (missing.Length > 0)
             throw new InvalidOperationException($"{script} printed no {string.Join(", ", missing)}:\n{run.Output}\n{run.Error}");
-        return values;
+        return (values, run.Output);
     }
 
     private sealed record Outcome(int ExitCode, string Output, string Error);

@@ -126,11 +126,12 @@ internal sealed record Measurement(string Benchmark, string Metric, double Ours,
 
     /// <summary>Our figure alone over its samples, with the verdict on their whole range when <paramref name="target"/> is given.</summary>
     public static Measurement Samples(string benchmark, string metric, IReadOnlyList<double> samples, IReadOnlyList<string>? labels = null,
-        Target? target = null, string? note = null, IReadOnlyList<double>? foreignCores = null)
+        Target? target = null, string? note = null, IReadOnlyList<double>? foreignCores = null, int minimumSamples = 1)
     {
         var contended = foreignCores?.Count(Contention.IsContended) ?? 0;
         return new Measurement(benchmark, metric, Median(samples), null, null, null, target?.ToString(),
-            target is null ? null : Benchmarks.Verdict.Of(samples.ToArray(), target, contended), samples.ToArray(), [], note)
+            target is null ? null : Benchmarks.Verdict.Of(samples.ToArray(), target, contended, minimumSamples), samples.ToArray(), [],
+            minimumSamples > samples.Count && target is not null ? $"{note}{(note is null ? "" : "; ")}fewer than {minimumSamples} samples: no verdict" : note)
         {
             OursMin = samples.Min(), OursMax = samples.Max(),
             Labels = labels?.ToArray(),

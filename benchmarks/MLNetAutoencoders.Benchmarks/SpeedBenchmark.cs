@@ -73,8 +73,17 @@ internal static class SpeedBenchmark
     /// Runs the benchmark; <paramref name="scoringOnly"/> skips the Fit comparisons (no raw loop, no PyTorch script:
     /// ours is fitted once per repeat) and measures the scoring rows only.
     /// </summary>
-    public static void Run(BenchmarkData data, int epochs, int repeats, bool verbose, Report report, bool scoringOnly = false)
+    /// <remarks>
+    /// <paramref name="network"/> (default FMNIST-MLP-32) is the network measured: every yardstick is built from the same
+    /// description. For the convolutional network (issue 15's targets: Fit ≥ 0.90, Transform ≥ 0.80 of the raw loop and
+    /// forward) a fourth Fit side trains the same layers through libtorch's native convolutions (informational: not
+    /// correct on this CPU), PredictionEngine has no target and the ONNX rows are left out (no conv export yet).
+    /// </remarks>
+    public static void Run(BenchmarkData data, int epochs, int repeats, bool verbose, Report report, bool scoringOnly = false, BenchmarkNetwork? network = null)
     {
+        network ??= BenchmarkNetwork.Mlp;
+        var conv = network.IsConvolutional;
+        var fitSides = scoringOnly ? 1 : conv ? 4 : 3;
         if (epochs < 2)
             throw new ArgumentOutOfRangeException(nameof(epochs), "speed needs at least 2 epochs: throughput counts the epochs after the first.");
         if (!scoringOnly)
@@ -87,12 +96,16 @@ internal static class SpeedBenchmark
         var images = data.Test.ToJaggedImages();
         using var testTensor = tensor(data.Test.Pixels, new long[] { testRows, Canonical.InputSize });
         report.Details["settings"] = new { epochs, repeats, trainRows = rows, testRows, transformPasses = TransformPasses, latencyCalls = LatencyCalls, latencyWarmup = LatencyWarmup, scoringOnly, onnxRuntimeThreads = OnnxRuntimeThreads };
+        if (conv)
+            report.Details["network"] = new { name = network.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels, parameters = network.Description().ParameterCount };
         Console.WriteLine($"Speed: {repeats} repeats; each: " + (scoringOnly ? $"Fit (ours only: --scoring-only), {epochs} epochs over {rows:N0} rows" :
-                          $"Fit (ours), the raw TorchSharp loop and the PyTorch script, {epochs} epochs over {rows:N0} rows (order rotating between repeats)") +
-                          ", then on that repeat's model Transform vs the raw encoder, PredictionEngine vs raw single-row forwards, and the model exported to ONNX scored by ONNX Runtime.");
+                          $"Fit (ours), the raw TorchSharp loop{(conv ? ", the raw loop with libtorch's native convolutions" : "")} and the PyTorch script, {epochs} epochs over {rows:N0} rows (order rotating between repeats)") +
+                          ", then on that repeat's model Transform vs the raw encoder, PredictionEngine vs raw single-row forwards" +
+                          (conv ? $" ({network.Label})." : ", and the model exported to ONNX scored by ONNX Runtime."));
 
         var fitRaw = new List<Pair>();
         var fitPyTorch = new List<Pair>();
+        var fitNative = new List<Pair>();
         var fitWall = new List<double>();
         var fitWallForeign = new List<double>();
         var transformRaw = new List<Pair>();
@@ -112,12 +125,12 @@ internal static class SpeedBenchmark
             var label = $"repeat {r + 1}";
             labels.Add(label);
             AutoencoderEmbeddingTransformer? model = null;
-            double oursSteady = 0, rawSteady = 0, oursForeign = 0, rawForeign = 0, pyForeign = 0;
+            double oursSteady = 0, rawSteady = 0, oursForeign = 0, rawForeign = 0, pyForeign = 0, nativeSteady = 0, nativeForeign = 0;
             PyTorchRun? py = null;
             // Rotate the order so drift in machine load favours no side.
-            for (var side = 0; side < (scoringOnly ? 1 : 3); side++)
+            for (var side = 0; side < fitSides; side++)
             {
-                switch (scoringOnly ? 0 : (side + r) % 3)
+                switch (scoringOnly ? 0 : (side + r) % fitSides)
                 {
                     case 0:
                         var clock = new EpochClock(verbose);
@@ -126,7 +139,7 @@ internal static class SpeedBenchmark
                         {
                             clock.Reports.Clear();
                             wall.Restart();
-                            return ml.Transforms.Autoencoder(Canonical.Options(epochs, progress: clock)).Fit(train);
+                            return ml.Transforms.Autoencoder(network.Options(epochs, progress: clock)).Fit(train);
                         });
                         oursSteady = clock.SteadySamplesPerSecond(rows);
                         fitWall.Add(rows * (double)epochs / wall.Elapsed.TotalSeconds);
@@ -134,14 +147,19 @@ internal static class SpeedBenchmark
                         Console.WriteLine($"  {label}: ours {oursSteady:N0} samples/s steady, Fit() wall {fitWall[^1]:N0} samples/s; other processes {oursForeign:F2} cores");
                         break;
                     case 1:
-                        var (raw, foreign) = Contention.Sample("raw training loop", () => RawTorch.Train(data.Train.Pixels, rows, epochs, echo: verbose));
+                        var (raw, foreign) = Contention.Sample("raw training loop", () => RawTorch.Train(data.Train.Pixels, rows, epochs, echo: verbose, network: network));
                         using (raw)
                             rawSteady = raw.SteadySamplesPerSecond(rows);
                         rawForeign = foreign;
                         Console.WriteLine($"  {label}: raw  {rawSteady:N0} samples/s steady; other processes {rawForeign:F2} cores");
                         break;
+                    case 3:
+                        (var nativeSeconds, nativeForeign) = Contention.Sample("raw loop, native convolutions", () => RawTorch.TrainNativeConvolutions(data.Train.Pixels, rows, epochs, echo: verbose));
+                        nativeSteady = RawTorch.SteadySamplesPerSecond(nativeSeconds, rows);
+                        Console.WriteLine($"  {label}: raw, native convolutions {nativeSteady:N0} samples/s steady; other processes {nativeForeign:F2} cores");
+                        break;
                     default:
-                        (py, pyForeign) = Contention.Sample("PyTorch reference", () => PyTorchReference.Train(epochs, 32, r + 1, rows));
+                        (py, pyForeign) = Contention.Sample("PyTorch reference", () => PyTorchReference.Train(epochs, 32, r + 1, rows, network));
                         Console.WriteLine($"  {label}: PyTorch {py.TrainSamplesPerSecond:N0} samples/s steady, encode {py.EncodeRowsPerSecond:N0} rows/s; other processes {pyForeign:F2} cores");
                         break;
                 }
@@ -150,6 +168,8 @@ internal static class SpeedBenchmark
             {
                 fitRaw.Add(new Pair(oursSteady, rawSteady, label, Math.Max(oursForeign, rawForeign), RunRecord.LoadAverage()));
                 fitPyTorch.Add(new Pair(oursSteady, py!.TrainSamplesPerSecond, label, Math.Max(oursForeign, pyForeign), RunRecord.LoadAverage()));
+                if (conv)
+                    fitNative.Add(new Pair(oursSteady, nativeSteady, label, Math.Max(oursForeign, nativeForeign), RunRecord.LoadAverage()));
             }
 
             var onnxPath = Path.Combine(Path.GetTempPath(), $"speed-{Environment.ProcessId}-{r + 1}.onnx");
@@ -157,46 +177,53 @@ internal static class SpeedBenchmark
             {
                 using (model)
                 {
-                    var network = model!.Module;
+                    var module = model!.Module;
                     // The same fitted model, exported (from the Features column alone: the graph's only input) and scored by
                     // ONNX Runtime (OnnxRuntimeThreads).
-                    using (var stream = File.Create(onnxPath))
+                    // Not for the convolutional network: its ONNX export is not written yet.
+                    if (!conv)
+                    {
+                        using var stream = File.Create(onnxPath);
                         ml.Model.ConvertToOnnx(model, ml.Transforms.SelectColumns("Features").Fit(test).Transform(test), stream);
-                    using var onnxEmbedding = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxEmbedding)).Fit(test);
-                    using var onnxAll = ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxOutputs)).Fit(test);
+                    }
+                    using var onnxEmbedding = conv ? null : ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxEmbedding)).Fit(test);
+                    using var onnxAll = conv ? null : ml.Transforms.ApplyOnnxModel(OnnxScoring(onnxPath, OnnxOutputs)).Fit(test);
+                    var scoringSides = conv ? 2 : 3;
 
                     // ---- Transform: warm-up, then ours, the raw encoder and ONNX Runtime back to back, the order rotating.
                     // Ours warms up last and for at least a second: .NET's tiered JIT compiles the cursor's code optimized only
                     // after ~100 ms without new methods being compiled, which ONNX Runtime's first run delays; without this,
                     // the first repeat timed partly unoptimized code (0.60-0.80x the raw encoder against 0.84 with the JIT's
                     // tiering switched off).
-                    ReadEmbeddings(onnxEmbedding.Transform(test));
-                    RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, TransformPasses);
+                    if (onnxEmbedding is not null)
+                        ReadEmbeddings(onnxEmbedding.Transform(test));
+                    RawTorch.EncodeRowsPerSecond(module, testTensor, 1024, TransformPasses);
                     var warmUp = Stopwatch.StartNew();
                     do
                         TransformRowsPerSecond(model, test, testRows);
                     while (warmUp.Elapsed < TimeSpan.FromSeconds(1));
                     (double Value, double Foreign) ours = default, raw = default, onnx = default;
-                    for (var side = 0; side < 3; side++)
+                    for (var side = 0; side < scoringSides; side++)
                     {
                         Settle();
-                        switch ((side + r) % 3)
+                        switch ((side + r) % scoringSides)
                         {
                             case 0:
                                 ours = Contention.Sample("Transform", () => TransformRowsPerSecond(model, test, testRows));
                                 break;
                             case 1:
-                                raw = Contention.Sample("raw encoder", () => RawTorch.EncodeRowsPerSecond(network, testTensor, 1024, TransformPasses));
+                                raw = Contention.Sample("raw encoder", () => RawTorch.EncodeRowsPerSecond(module, testTensor, 1024, TransformPasses));
                                 break;
                             default:
-                                onnx = Contention.Sample("ONNX Runtime Transform", () => TransformRowsPerSecond(onnxEmbedding, test, testRows));
+                                onnx = Contention.Sample("ONNX Runtime Transform", () => TransformRowsPerSecond(onnxEmbedding!, test, testRows));
                                 break;
                         }
                     }
-                    var arrays = Contention.Sample("raw encoder from arrays", () => RawTorch.EncodeFromArraysRowsPerSecond(network, data.Test.Pixels, testRows, 1024, TransformPasses));
+                    var arrays = Contention.Sample("raw encoder from arrays", () => RawTorch.EncodeFromArraysRowsPerSecond(module, data.Test.Pixels, testRows, 1024, TransformPasses));
                     transformRaw.Add(new Pair(ours.Value, raw.Value, label, Math.Max(ours.Foreign, raw.Foreign), RunRecord.LoadAverage()));
                     transformArrays.Add(new Pair(ours.Value, arrays.Value, label, Math.Max(ours.Foreign, arrays.ForeignCores), RunRecord.LoadAverage()));
-                    transformOnnx.Add(new Pair(onnx.Value, raw.Value, label, Math.Max(onnx.Foreign, raw.Foreign), RunRecord.LoadAverage()));
+                    if (!conv)
+                        transformOnnx.Add(new Pair(onnx.Value, raw.Value, label, Math.Max(onnx.Foreign, raw.Foreign), RunRecord.LoadAverage()));
                     if (py is not null)
                         transformPyTorch.Add(new Pair(ours.Value, py.EncodeRowsPerSecond, label, Math.Max(ours.Foreign, pyForeign), RunRecord.LoadAverage()));
                     // Diagnosis: every output column active (reconstruction and error make the scorer run the decoder).
@@ -208,33 +235,34 @@ internal static class SpeedBenchmark
                     });
                     allColumns.Add(all.Value);
                     allColumnsForeign.Add(all.ForeignCores);
-                    Console.WriteLine($"  {label}: Transform {ours.Value:N0} rows/s, raw encoder {raw.Value:N0}, ONNX Runtime {onnx.Value:N0}, raw from arrays {arrays.Value:N0}, all columns {all.Value:N0}");
+                    Console.WriteLine($"  {label}: Transform {ours.Value:N0} rows/s, raw encoder {raw.Value:N0}{(conv ? "" : $", ONNX Runtime {onnx.Value:N0}")}, raw from arrays {arrays.Value:N0}, all columns {all.Value:N0}");
 
                     // ---- PredictionEngine: median latency of LatencyCalls calls; ours (every column read), the raw forward computing
                     // the same three outputs, the raw encoder-only forward and ONNX Runtime back to back, the order rotating.
                     var engine = ml.Model.CreatePredictionEngine<ImageRow, ScoredRow>(model);
-                    var onnxEngine = ml.Model.CreatePredictionEngine<ImageRow, OnnxScoredRow>(onnxAll);
+                    var onnxEngine = onnxAll is null ? null : ml.Model.CreatePredictionEngine<ImageRow, OnnxScoredRow>(onnxAll);
+                    var latencySides = conv ? 3 : 4;
                     // Diagnosis: the same network behind a transformer whose reconstruction columns are switched off.
                     // Not disposed: it shares model's network.
                     var embeddingOnly = new AutoencoderEmbeddingTransformer(model.FittedNetwork, new AutoencoderColumns("Features", "Embedding", null, null), 1024);
                     var lean = ml.Model.CreatePredictionEngine<ImageRow, EmbeddingRow>(embeddingOnly);
                     (double Value, double Foreign) oursLatency = default, fullLatency = default, rawLatency = default, onnxLatency = default;
-                    for (var side = 0; side < 4; side++)
+                    for (var side = 0; side < latencySides; side++)
                     {
                         Settle();
-                        switch ((side + r) % 4)
+                        switch ((side + r) % latencySides)
                         {
                             case 0:
                                 oursLatency = Contention.Sample("PredictionEngine", () => Report.Median(EngineLatencies(engine, images)));
                                 break;
                             case 1:
-                                fullLatency = Contention.Sample("raw single-row forward, three outputs", () => Report.Median(RawSingleRowFullLatencies(network, images)));
+                                fullLatency = Contention.Sample("raw single-row forward, three outputs", () => Report.Median(RawSingleRowFullLatencies(module, images)));
                                 break;
                             case 2:
-                                rawLatency = Contention.Sample("raw single-row encoder forward", () => Report.Median(RawSingleRowLatencies(network, images)));
+                                rawLatency = Contention.Sample("raw single-row encoder forward", () => Report.Median(RawSingleRowLatencies(module, images)));
                                 break;
                             default:
-                                onnxLatency = Contention.Sample("ONNX Runtime PredictionEngine", () => Report.Median(EngineLatencies(onnxEngine, images)));
+                                onnxLatency = Contention.Sample("ONNX Runtime PredictionEngine", () => Report.Median(EngineLatencies(onnxEngine!, images)));
                                 break;
                         }
                     }
@@ -246,9 +274,10 @@ internal static class SpeedBenchmark
                     latencyFull.Add(new Pair(oursLatency.Value, fullLatency.Value, label, Math.Max(oursLatency.Foreign, fullLatency.Foreign), RunRecord.LoadAverage()));
                     latencyRaw.Add(new Pair(oursLatency.Value, rawLatency.Value, label, Math.Max(oursLatency.Foreign, rawLatency.Foreign), RunRecord.LoadAverage()));
                     latencyLean.Add(new Pair(leanLatency.Value, rawLatency.Value, label, Math.Max(leanLatency.ForeignCores, rawLatency.Foreign), RunRecord.LoadAverage()));
-                    latencyOnnx.Add(new Pair(onnxLatency.Value, fullLatency.Value, label, Math.Max(onnxLatency.Foreign, fullLatency.Foreign), RunRecord.LoadAverage()));
+                    if (!conv)
+                        latencyOnnx.Add(new Pair(onnxLatency.Value, fullLatency.Value, label, Math.Max(onnxLatency.Foreign, fullLatency.Foreign), RunRecord.LoadAverage()));
                     Console.WriteLine($"  {label}: PredictionEngine {oursLatency.Value:F1} µs, raw three outputs {fullLatency.Value:F1} µs, raw encoder {rawLatency.Value:F1} µs, " +
-                                      $"ONNX Runtime {onnxLatency.Value:F1} µs, embedding only {leanLatency.Value:F1} µs, Embedding read {readLatency.Value:F1} µs (medians of {LatencyCalls} calls)");
+                                      (conv ? "" : $"ONNX Runtime {onnxLatency.Value:F1} µs, ") + $"embedding only {leanLatency.Value:F1} µs, Embedding read {readLatency.Value:F1} µs (medians of {LatencyCalls} calls)");
                 }
             }
             finally
@@ -262,28 +291,33 @@ internal static class SpeedBenchmark
             report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs})", "raw TorchSharp loop", fitRaw, Target.AtLeast(0.90), minimumSamples: Verdict.MinimumRepeats));
             report.Add(Measurement.Samples("Fit", "Fit() wall samples/s (incl. IDataView load, first epoch)", fitWall, labels, foreignCores: fitWallForeign));
             report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs}) vs PyTorch", PyTorchReference.Name, fitPyTorch,
-                note: "informational; PyTorch runs the same epochs on the same rows in each repeat"));
+                note: "informational; PyTorch runs the same epochs on the same rows in each repeat" + (conv ? " (its conv network: same layers, nn.Conv2d / nn.ConvTranspose2d)" : "")));
+            if (conv)
+                report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs}) vs libtorch's native convolutions", "raw TorchSharp loop, nn.Conv2d / nn.ConvTranspose2d forward (oneDNN)", fitNative,
+                    note: "informational, speed context only: libtorch's native conv kernels give wrong values on this CPU (AVX-512; design §14), ours computes convolutions as unfold/fold + matmul"));
         }
         report.Add(Measurement.Paired("Transform", $"embedding rows/s (cursor over {testRows:N0} test rows, {TransformPasses} passes)", "raw batched encoder forward (batch 1024, no grad)",
-            transformRaw, Target.AtLeast(0.90), minimumSamples: Verdict.MinimumRepeats));
+            transformRaw, Target.AtLeast(conv ? 0.80 : 0.90), minimumSamples: Verdict.MinimumRepeats));
         report.Add(Measurement.Paired("Transform", "embedding rows/s vs a raw forward from float[] with the codes copied out", "raw forward from float[] + copy out", transformArrays));
         if (!scoringOnly)
             report.Add(Measurement.Paired("Transform", "embedding rows/s vs PyTorch encode (batch 1024, no grad)", PyTorchReference.Name, transformPyTorch,
                 note: "informational; PyTorch's encode figure comes from the same repeat's script run"));
-        report.Add(Measurement.Paired("Transform", "ONNX Runtime (ConvertToOnnx + ApplyOnnxModel) embedding rows/s, same cursor", "raw batched encoder forward (batch 1024, no grad)",
+        if (!conv)
+            report.Add(Measurement.Paired("Transform", "ONNX Runtime (ConvertToOnnx + ApplyOnnxModel) embedding rows/s, same cursor", "raw batched encoder forward (batch 1024, no grad)",
             transformOnnx, note: $"informational; ApplyOnnxModel runs one row per session call; ONNX Runtime with {OnnxRuntimeThreads} intra-op thread(s)"));
         report.Add(Measurement.Samples("Transform", "rows/s reading Embedding + Reconstruction + ReconstructionError", allColumns, labels,
             note: "runs encoder and decoder; informational", foreignCores: allColumnsForeign));
         report.Add(Measurement.Paired("PredictionEngine", $"single-row latency µs, all three columns read, median of {LatencyCalls:N0} calls (lower is better)",
-            "raw single-row forward: encoder, decoder and error into float[]", latencyFull, Target.AtMost(1.20), minimumSamples: Verdict.MinimumRepeats,
-            note: "per repeat the median of the calls; ratio = ours / raw"));
+            "raw single-row forward: encoder, decoder and error into float[]", latencyFull, conv ? null : Target.AtMost(1.20), minimumSamples: Verdict.MinimumRepeats,
+            note: "per repeat the median of the calls; ratio = ours / raw" + (conv ? "; informational (issue 15 sets no latency target)" : "")));
         report.Add(Measurement.Paired("PredictionEngine", "single-row latency µs, all three columns read", "raw single-row encoder forward", latencyRaw,
             note: "informational: the reference computes the embedding only"));
         report.Add(Measurement.Paired("PredictionEngine", "single-row latency µs, Reconstruction columns switched off", "raw single-row encoder forward", latencyLean,
             note: "diagnosis: same network, AutoencoderColumns(..., null, null)"));
         report.Add(Measurement.Paired("PredictionEngine", "single-row latency µs, all columns configured, output class reading Embedding only", "raw single-row encoder forward",
             latencyEmbeddingRead, note: "diagnosis: after the first prediction the row scores only the columns whose getters were called"));
-        report.Add(Measurement.Paired("PredictionEngine", "ONNX Runtime (ApplyOnnxModel) single-row latency µs, all three columns read",
+        if (!conv)
+            report.Add(Measurement.Paired("PredictionEngine", "ONNX Runtime (ApplyOnnxModel) single-row latency µs, all three columns read",
             "raw single-row forward: encoder, decoder and error into float[]", latencyOnnx, note: $"informational; ONNX Runtime with {OnnxRuntimeThreads} intra-op thread(s)"));
     }
 

@@ -8,6 +8,22 @@ internal static partial class ResultsTables
     public static string Quality(JsonNode results) =>
         MeasurementTable(results, "per seed (ours / reference)", PerSeed) + "\n" + RunLine(results) + "\n";
 
+    /// <summary>
+    /// results/quality-conv.json (<c>quality --network conv</c>): the convolutional AE-32's test MSE against PyTorch's network
+    /// of the same architecture and against our MLP of the same run, the AE-2's 5-NN accuracy against its absolute target,
+    /// with every seed's ours / reference.
+    /// </summary>
+    public static string QualityConv(JsonNode results)
+    {
+        var settings = results["settings"];
+        var network = settings?["network"] is null ? null : new JsonObject
+        {
+            ["name"] = (string?)settings["network"], ["imageShape"] = (string?)settings["imageShape"],
+            ["channels"] = settings["channels"]!.DeepClone(), ["parameters"] = (long?)settings["parameters"],
+        };
+        return MeasurementTable(results, "per seed (ours / reference)", PerSeed) + "\n" + NetworkLine(network) + RunLine(results) + "\n";
+    }
+
     private static string PerSeed(JsonNode m)
     {
         var labels = m["labels"]!.AsArray();
