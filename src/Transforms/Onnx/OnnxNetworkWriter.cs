@@ -119,60 +119,46 @@ internal sealed class OnnxNetworkWriter(OnnxContext ctx, AutoencoderNetwork netw
 
     private string Linear(Linear layer, string input, string name)
     {
-        using var scope = NewDisposeScope();
-        var weight = layer.weight!.detach().cpu().contiguous();
-        var shape = weight.shape;
-        var w = new float[shape[0] * shape[1]];
-        TensorData.Read(weight, w);
-        var b = new float[shape[0]];
-        TensorData.Read(layer.bias!.detach().cpu().contiguous(), b);
-        var wName = ctx.AddInitializer(w, new long[] { shape[0], shape[1] }, $"{prefix}.{name}.weight");
-        var bName = ctx.AddInitializer(b, new long[] { shape[0] }, $"{prefix}.{name}.bias");
-        var output = Intermediate("Gemm");
-        var node = ctx.CreateNode("Gemm", new[] { input, wName, bName }, new[] { output }, ctx.GetNodeName("Gemm"), "");
-        node.AddAttribute("transB", 1L);
-        return output;
+        var (weight, bias) = Weights(layer.weight!, layer.bias!, name);
+        return Apply("Gemm", new[] { input, weight, bias }, node => node.AddAttribute("transB", 1L));
     }
 
-    /// <summary>Conv with the stage's kernel, stride and padding (pads [top, left, bottom, right]).</summary>
-    private string Convolution(Conv2d layer, ConvolutionStage stage, string input, string name)
-    {
-        var (weight, bias) = ImageWeights(layer.weight!, layer.bias!, name);
-        var output = Intermediate("Conv");
-        var node = ctx.CreateNode("Conv", new[] { input, weight, bias }, new[] { output }, ctx.GetNodeName("Conv"), "");
-        node.AddAttribute("kernel_shape", new long[] { stage.KernelSize, stage.KernelSize });
-        node.AddAttribute("strides", new long[] { stage.Stride, stage.Stride });
-        node.AddAttribute("pads", new long[] { stage.Padding, stage.Padding, stage.Padding, stage.Padding });
-        return output;
-    }
+    /// <summary>Conv with the stage's kernel, stride and padding.</summary>
+    private string Convolution(Conv2d layer, ConvolutionStage stage, string input, string name) =>
+        ImageNode("Conv", layer.weight!, layer.bias!, stage, input, name);
 
     /// <summary>
     /// ConvTranspose mirroring the stage: its output padding restores the stage's input height and width exactly
     /// (ONNX's output size is stride·(in − 1) + output_padding + kernel − 2·padding, as PyTorch's).
     /// </summary>
-    private string TransposedConvolution(ConvTranspose2d layer, ConvolutionStage stage, string input, string name)
+    private string TransposedConvolution(ConvTranspose2d layer, ConvolutionStage stage, string input, string name) =>
+        ImageNode("ConvTranspose", layer.weight!, layer.bias!, stage, input, name,
+            node => node.AddAttribute("output_padding", new long[] { stage.OutputPaddingHeight, stage.OutputPaddingWidth }));
+
+    /// <summary>A Conv or ConvTranspose node with the stage's kernel, stride and padding (pads [top, left, bottom, right]).</summary>
+    private string ImageNode(string op, Tensor weightParameter, Tensor biasParameter, ConvolutionStage stage, string input, string name,
+        Action<OnnxNode>? more = null)
     {
-        var (weight, bias) = ImageWeights(layer.weight!, layer.bias!, name);
-        var output = Intermediate("ConvTranspose");
-        var node = ctx.CreateNode("ConvTranspose", new[] { input, weight, bias }, new[] { output }, ctx.GetNodeName("ConvTranspose"), "");
-        node.AddAttribute("kernel_shape", new long[] { stage.KernelSize, stage.KernelSize });
-        node.AddAttribute("strides", new long[] { stage.Stride, stage.Stride });
-        node.AddAttribute("pads", new long[] { stage.Padding, stage.Padding, stage.Padding, stage.Padding });
-        node.AddAttribute("output_padding", new long[] { stage.OutputPaddingHeight, stage.OutputPaddingWidth });
-        return output;
+        var (weight, bias) = Weights(weightParameter, biasParameter, name);
+        return Apply(op, new[] { input, weight, bias }, node =>
+        {
+            node.AddAttribute("kernel_shape", new long[] { stage.KernelSize, stage.KernelSize });
+            node.AddAttribute("strides", new long[] { stage.Stride, stage.Stride });
+            node.AddAttribute("pads", new long[] { stage.Padding, stage.Padding, stage.Padding, stage.Padding });
+            more?.Invoke(node);
+        });
     }
 
-    /// <summary>A convolution's 4-D weight (in its own layout, row-major) and its bias as initializers.</summary>
-    private (string Weight, string Bias) ImageWeights(Tensor weightParameter, Tensor biasParameter, string name)
+    /// <summary>A layer's weight (in its own layout, row-major, any rank) and bias as initializers.</summary>
+    private (string Weight, string Bias) Weights(Tensor weightParameter, Tensor biasParameter, string name)
     {
         using var scope = NewDisposeScope();
         var weight = weightParameter.detach().cpu().contiguous();
-        var shape = weight.shape;
         var w = new float[weight.numel()];
         TensorData.Read(weight, w);
         var b = new float[biasParameter.numel()];
         TensorData.Read(biasParameter.detach().cpu().contiguous(), b);
-        return (ctx.AddInitializer(w, shape, $"{prefix}.{name}.weight"), ctx.AddInitializer(b, new long[] { b.Length }, $"{prefix}.{name}.bias"));
+        return (ctx.AddInitializer(w, weight.shape, $"{prefix}.{name}.weight"), ctx.AddInitializer(b, new long[] { b.Length }, $"{prefix}.{name}.bias"));
     }
 
     private string Reshape(string x, long[] shape, string name) => Node("Reshape", [x, Constant(shape, name)]);

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.OnnxRuntime;
 using Xunit;
+using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace MLNetAutoencoders.Tests.Onnx;
@@ -52,6 +53,18 @@ internal sealed class ExportedModel : IDisposable
     /// Asserts that every value is within 1e-4 of the expected one, relative to max(|expected|, 1e-3) (an absolute 1e-7
     /// near zero), and NaN exactly where the expected value is NaN; logs and returns the worst relative difference.
     /// </summary>
+    /// <summary>
+    /// The embedding transformer's three columns in <paramref name="expected"/> (our transformer's output) and
+    /// <paramref name="onnx"/> (the exported file's, where the scalar error comes back as a vector of length 1) agree.
+    /// </summary>
+    public static void AssertEmbeddingColumnsClose(IDataView expected, IDataView onnx, ITestOutputHelper log)
+    {
+        foreach (var column in new[] { "Embedding", "Reconstruction" })
+            AssertClose(expected.VectorColumn(column), onnx.VectorColumn(column), column, log);
+        AssertClose(expected.ScalarColumn("ReconstructionError").Select(e => new[] { e }).ToArray(),
+            onnx.VectorColumn("ReconstructionError"), "ReconstructionError", log);
+    }
+
     public static double AssertClose(float[][] expected, float[][] actual, string column, ITestOutputHelper log)
     {
         Assert.Equal(expected.Length, actual.Length);
