@@ -4,7 +4,6 @@ using MLNetAutoencoders;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
-using MLNetAutoencoders.Validation;
 
 [assembly: LoadableClass(typeof(AutoencoderEmbeddingTransformer), null, typeof(SignatureLoadModel),
     "Autoencoder Embedding Transformer", AutoencoderEmbeddingTransformer.LoaderSignature)]
@@ -72,9 +71,6 @@ public sealed class AutoencoderEmbeddingTransformer : AutoencoderTransformerBase
     private protected override IBatchScorer Scorer => scorer;
 
     private protected override string InputColumnName => Columns.Input;
-
-    private protected override void CheckInput(DataViewSchema inputSchema) =>
-        SchemaChecks.RequireNetworkInput(inputSchema, InputColumnName, Fitted.Description);
 
     private protected override VersionInfo Version => GetVersionInfo();
 

@@ -43,12 +43,12 @@ public abstract class AutoencoderTransformerBase : ITransformer, IDisposable
     /// <summary>The entry's version stamp.</summary>
     private protected abstract VersionInfo Version { get; }
 
-    /// <summary>Checks that <paramref name="inputSchema"/> holds what the scorer reads; by default a vector of Single of its input size.</summary>
-    private protected virtual void CheckInput(DataViewSchema inputSchema)
-    {
-        if (Scorer.InputSize > 0)
-            SchemaChecks.RequireSingleVector(inputSchema, InputColumnName, Scorer.InputSize);
-    }
+    /// <summary>
+    /// Checks that <paramref name="inputSchema"/> holds what the scorer reads; by default the network's input: a vector
+    /// of Single of its input size, and for a convolutional network an image of its shape.
+    /// </summary>
+    private protected virtual void CheckInput(DataViewSchema inputSchema) =>
+        SchemaChecks.RequireNetworkInput(inputSchema, InputColumnName, Fitted.Description);
 
     /// <inheritdoc />
     public DataViewSchema GetOutputSchema(DataViewSchema inputSchema)

@@ -4,7 +4,6 @@ using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Anomaly;
 using MLNetAutoencoders.Persistence;
 using MLNetAutoencoders.Scoring;
-using MLNetAutoencoders.Validation;
 
 [assembly: LoadableClass(typeof(AutoencoderAnomalyPredictionTransformer), null, typeof(SignatureLoadModel),
     "Autoencoder Anomaly Prediction Transformer", AutoencoderAnomalyPredictionTransformer.LoaderSignature)]
@@ -74,9 +73,6 @@ public sealed class AutoencoderAnomalyPredictionTransformer : AutoencoderTransfo
     private protected override IBatchScorer Scorer => scorer;
 
     private protected override string InputColumnName => FeatureColumnName;
-
-    private protected override void CheckInput(DataViewSchema inputSchema) =>
-        SchemaChecks.RequireNetworkInput(inputSchema, InputColumnName, Model.Architecture);
 
     /// <summary>
     /// The same detector with another threshold; <c>mlContext.AnomalyDetection.ChangeModelThreshold</c> calls this.
