@@ -52,6 +52,9 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
     /// <summary>Its stages (design §3): 1 → 32 → 64 channels, 28 → 14 → 7.</summary>
     public static readonly int[] Channels = [32, 64];
 
+    /// <summary>Its dense layers between the flattened maps (64 x 7 x 7) and the code.</summary>
+    public static readonly int[] Dense = [];
+
     /// <summary>FMNIST-MLP-32, the canonical network (<see cref="Canonical"/>): today's files and tables.</summary>
     public static readonly BenchmarkNetwork Mlp = new("mlp", "FMNIST-MLP-32", null);
 
@@ -79,14 +82,14 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
         {
             options.ImageShape = Image;
             options.ConvolutionChannels = Channels;
-            options.HiddenLayerSizes = [];
+            options.HiddenLayerSizes = Dense;
         }
         return options;
     }
 
     /// <summary>The description ours builds from <see cref="Options"/> (undercomplete, ReLU, identity code, sigmoid output).</summary>
     public NetworkDescription Description(int latent = 32) => IsConvolutional
-        ? new(AutoencoderKind.Undercomplete, Canonical.InputSize, [], latent, Activation.Relu, Activation.Identity, Activation.Sigmoid, 0,
+        ? new(AutoencoderKind.Undercomplete, Canonical.InputSize, Dense, latent, Activation.Relu, Activation.Identity, Activation.Sigmoid, 0,
             ConvolutionLayout.Create(Image, Channels))
         : Canonical.Description(latent);
 }
@@ -181,16 +184,25 @@ internal static class RawTorch
         var image = BenchmarkNetwork.Image;
         int c0 = image.Channels, c1 = BenchmarkNetwork.Channels[0], c2 = BenchmarkNetwork.Channels[1];
         long side = image.Height / 4, flat = c2 * side * side;
-        using var module = nn.Sequential(
+        long[] widths = [flat, .. BenchmarkNetwork.Dense.Select(d => (long)d)];
+        var layers = new List<nn.Module<Tensor, Tensor>>
+        {
             nn.Unflatten(1, [c0, image.Height, image.Width]),
             nn.Conv2d(c0, c1, 3, stride: 2, padding: 1), nn.ReLU(),
             nn.Conv2d(c1, c2, 3, stride: 2, padding: 1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(flat, latent),
-            nn.Linear(latent, flat), nn.ReLU(),
+            nn.Flatten(),
+        };
+        for (var i = 0; i + 1 < widths.Length; i++)
+            layers.AddRange([nn.Linear(widths[i], widths[i + 1]), nn.ReLU()]);
+        layers.AddRange([nn.Linear(widths[^1], latent), nn.Linear(latent, widths[^1]), nn.ReLU()]);
+        for (var i = widths.Length - 1; i > 0; i--)
+            layers.AddRange([nn.Linear(widths[i], widths[i - 1]), nn.ReLU()]);
+        layers.AddRange([
             nn.Unflatten(1, [c2, side, side]),
             nn.ConvTranspose2d(c2, c1, 3, stride: 2, padding: 1, output_padding: 1), nn.ReLU(),
             nn.ConvTranspose2d(c1, c0, 3, stride: 2, padding: 1, output_padding: 1), nn.Sigmoid(),
-            nn.Flatten());
+            nn.Flatten()]);
+        using var module = nn.Sequential(layers);
         var parameters = module.parameters().Sum(p => p.numel());
         var expected = BenchmarkNetwork.Conv.Description(latent).ParameterCount;
         if (parameters != expected)

@@ -46,6 +46,9 @@ internal static class PyTorchReference
         if (network.ReferenceArch is { } arch)
         {
             arguments.Add(arch);
+            if (network.IsConvolutional)
+                arguments.AddRange([string.Join(',', BenchmarkNetwork.Channels),
+                    BenchmarkNetwork.Dense.Length == 0 ? "none" : string.Join(',', BenchmarkNetwork.Dense)]);
             keys.Add("parameters");
         }
         var (values, output) = PythonReference.RunWithOutput(Script, arguments, timeout, [.. keys]);

@@ -30,7 +30,7 @@ public sealed record DenoisingResult(string ImagePath, double CorruptedMse, doub
 /// <summary>
 /// A denoising autoencoder (trained on inputs with Gaussian noise, to reconstruct the clean ones) next to an
 /// undercomplete one of the same architecture (trained on clean inputs), both given the same noisy test images. Both
-/// are 784-256-64 MLPs, or with <c>--architecture conv</c> convolutional 1x28x28-conv[32,64]-64 networks.
+/// are 784-256-64 MLPs, or with <c>--architecture conv</c> convolutional 1x28x28-conv[32,64]-256-64-256-64 networks.
 /// </summary>
 public static class DenoisingSample
 {

@@ -28,7 +28,7 @@ public sealed record Embedding2DResult(string ImagePath, double AutoencoderAccur
 
 /// <summary>
 /// Fashion-MNIST mapped to 2-D by an autoencoder (784-256-64-2, or with <c>--architecture conv</c> a convolutional
-/// 1x28x28-conv[32,64]-2) and by ML.NET's PCA (rank 2), test images drawn as points coloured by class, with the
+/// 1x28x28-conv[32,64]-256-64-2) and by ML.NET's PCA (rank 2), test images drawn as points coloured by class, with the
 /// 5-nearest-neighbour test accuracy of each map (training images as reference).
 /// </summary>
 public static class Embedding2DSample
@@ -118,7 +118,7 @@ public static class Embedding2DSample
         return result;
     }
 
-    /// <summary>The autoencoder of the sample: 784-256-64-2 or 1x28x28-conv[32,64]-2, sigmoid output, the same training settings.</summary>
+    /// <summary>The autoencoder of the sample: 784-256-64-2 or 1x28x28-conv[32,64]-256-64-2, sigmoid output, the same training settings.</summary>
     internal static AutoencoderOptions Options(SampleArchitecture architecture, int epochs, TextWriter log) => new AutoencoderOptions
     {
         LatentDimension = 2,

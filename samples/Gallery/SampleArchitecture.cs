@@ -11,7 +11,8 @@ public enum SampleArchitecture
 
     /// <summary>
     /// A convolutional network: the image as 1 x 28 x 28, strided convolutions with <see cref="SampleNetworks.ConvolutionChannels"/>
-    /// channels, one Linear to the code, the decoder mirrored; same code size and training settings as the MLP.
+    /// channels, then the sample's dense layers to the code, the decoder mirrored; same dense layers, code size and
+    /// training settings as the MLP.
     /// </summary>
     Conv,
 }
@@ -45,8 +46,8 @@ public static class SampleNetworks
     }
 
     /// <summary>
-    /// Sets the network of <paramref name="options"/>: <paramref name="hiddenLayers"/> for the MLP; for the conv path the
-    /// image shape, <see cref="ConvolutionChannels"/> and no hidden layers (a convolutional network takes none).
+    /// Sets the network of <paramref name="options"/>: <paramref name="hiddenLayers"/> as its dense layers, after the
+    /// image shape's <see cref="ConvolutionChannels"/> stages for the conv path.
     /// </summary>
     public static AutoencoderOptions WithNetwork(this AutoencoderOptions options, SampleArchitecture architecture, int[] hiddenLayers)
     {
@@ -54,23 +55,22 @@ public static class SampleNetworks
         {
             options.ImageShape = Image;
             options.ConvolutionChannels = [.. ConvolutionChannels];
-            options.HiddenLayerSizes = [];
         }
         else
         {
             options.ImageShape = null;
-            options.HiddenLayerSizes = hiddenLayers;
         }
+        options.HiddenLayerSizes = hiddenLayers;
         return options;
     }
 
     /// <summary>
     /// The network's layers as figures and results files name them: <c>784-256-64-2</c> for an MLP,
-    /// <c>1x28x28-conv[32,64]-2</c> for the conv path.
+    /// <c>1x28x28-conv[32,64]-256-64-2</c> for the conv path.
     /// </summary>
     public static string Describe(SampleArchitecture architecture, int[] hiddenLayers, string code) =>
         architecture == SampleArchitecture.Conv
-            ? $"{Image.Channels}x{Image.Height}x{Image.Width}-conv[{string.Join(",", ConvolutionChannels)}]-{code}"
+            ? $"{Image.Channels}x{Image.Height}x{Image.Width}-conv[{string.Join(",", ConvolutionChannels)}]-{string.Concat(hiddenLayers.Select(h => $"{h}-"))}{code}"
             : $"784-{string.Join("-", hiddenLayers)}-{code}";
 
     /// <summary>"MLP" or "convolutional", as a figure's title says which network drew it.</summary>

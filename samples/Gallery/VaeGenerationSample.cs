@@ -44,7 +44,7 @@ public sealed record VaeGenerationResult(string PriorSamplesPath, string Manifol
 /// the prior, the decoder of a VAE with a 2-D latent space drawn over a regular grid of that plane (the paper's
 /// "learned manifold" figure), and decoded straight lines in latent space between pairs of test items. Both VAEs have
 /// one hidden layer of 512 ReLU units, a sigmoid output and a Bernoulli likelihood (binary cross-entropy), as in the paper;
-/// with <c>--architecture conv</c> both are convolutional (1x28x28-conv[32,64]-z, same likelihood, output and training).
+/// with <c>--architecture conv</c> both are convolutional (1x28x28-conv[32,64]-512-z, same likelihood, output and training).
 /// </summary>
 public static class VaeGenerationSample
 {

@@ -13,7 +13,7 @@ internal static class AutoencoderArchitecture
     /// The network <paramref name="options"/> describe for inputs of <paramref name="inputSize"/> read from
     /// <paramref name="inputColumnName"/>; an undercomplete network must be smaller than its input, the other kinds
     /// get a warning on <paramref name="channel"/>. With an image shape the network is convolutional (its stages from
-    /// ConvolutionChannels, no dense hidden layers), and the caller has checked that the column holds that image.
+    /// ConvolutionChannels, then the HiddenLayerSizes dense layers), and the caller has checked that the column holds that image.
     /// </summary>
     public static NetworkDescription Describe(AutoencoderOptions options, string inputColumnName, int inputSize, IChannel channel)
     {
@@ -24,9 +24,8 @@ internal static class AutoencoderArchitecture
                     $"An undercomplete autoencoder needs LatentDimension smaller than the size of column '{inputColumnName}' ({inputSize}); got {options.LatentDimension}.");
             channel.Warning($"LatentDimension {options.LatentDimension} is not smaller than the input size {inputSize}: the {options.Kind} autoencoder relies on its regulariser alone to avoid learning the identity.");
         }
-        // A convolutional network's hidden layers are its stages: HiddenLayerSizes, validated as default or empty, is not used.
         var convolution = options.ImageShape is { } image ? ConvolutionLayout.Create(image, options.ConvolutionChannels) : null;
-        return new NetworkDescription(options.Kind, inputSize, convolution is null ? options.HiddenLayerSizes : [], options.LatentDimension,
+        return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension,
             options.HiddenActivation, LatentActivation(options), options.OutputActivation,
             options.Kind == AutoencoderKind.KSparse ? ScoringTopK(options) : 0, convolution);
     }

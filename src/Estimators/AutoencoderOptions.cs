@@ -24,16 +24,16 @@ public sealed class AutoencoderOptions
     public int LatentDimension = Defaults.LatentDimension;
 
     /// <summary>
-    /// Encoder hidden layer widths, input side first; the decoder mirrors them. Not used by a convolutional network
-    /// (<see cref="ImageShape"/> set), whose hidden layers are the <see cref="ConvolutionChannels"/> stages: leave it at
-    /// its default or set it to an empty array there; any other value is rejected.
+    /// Encoder hidden (dense) layer widths, input side first; the decoder mirrors them. In a convolutional network
+    /// (<see cref="ImageShape"/> set) they follow the <see cref="ConvolutionChannels"/> stages: the flattened feature
+    /// maps pass through these layers to the code (an empty array: one dense layer from the maps to the code).
     /// </summary>
     public int[] HiddenLayerSizes = { 256, 128 };
 
     /// <summary>
     /// The shape of the input images, channels x height x width; null (the default) builds a multilayer perceptron.
     /// When set, the network is convolutional: one stride-2 convolution stage per entry of
-    /// <see cref="ConvolutionChannels"/>, then one dense layer to the code, and the decoder mirrors them with transposed
+    /// <see cref="ConvolutionChannels"/>, then the <see cref="HiddenLayerSizes"/> dense layers to the code, and the decoder mirrors them with transposed
     /// convolutions back to the image's exact size. The input column must hold Channels x Height x Width values in
     /// planar order: all of channel 0 row by row, then channel 1, and so on. That is what ML.NET's ExtractPixels writes
     /// with <c>interleavePixelColors: false</c> (its default); extract a grayscale image's single plane with

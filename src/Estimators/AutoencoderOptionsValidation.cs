@@ -25,7 +25,7 @@ internal static class AutoencoderOptionsValidation
     /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
     /// ignores those and checks only this. With <paramref name="automaticAllowed"/> (the detector, before it sees the
     /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 and null HiddenLayerSizes mean "automatic". With an
-    /// ImageShape, the convolution stages must fit the image and HiddenLayerSizes must be its default or empty.
+    /// ImageShape, the convolution stages must fit the image.
     /// </summary>
     public static void ValidateNetworkAndTraining(AutoencoderOptions o, bool automaticAllowed = false)
     {
@@ -39,7 +39,7 @@ internal static class AutoencoderOptionsValidation
         foreach (var size in o.HiddenLayerSizes ?? [])
             if (size < 1 || size > NetworkDescription.MaxLayerSize) Fail(nameof(o.HiddenLayerSizes), size, $"layer sizes in [1, {NetworkDescription.MaxLayerSize}]");
         if (o.ImageShape is { } image)
-            ValidateConvolution(o, image);
+            ConvolutionLayout.Create(image, o.ConvolutionChannels); // the layout the network will have, built and thrown away
         if (!(automaticAllowed && o.NumberOfEpochs == 0))
             RequirePositive(o.NumberOfEpochs, nameof(o.NumberOfEpochs));
         if (!(automaticAllowed && o.BatchSize == 0))
@@ -74,24 +74,6 @@ internal static class AutoencoderOptionsValidation
 
         if (ProbabilisticOutputReader(o) is { } reader)
             RequireSigmoidOutput(o.OutputActivation, reader, nameof(o.OutputActivation));
-    }
-
-    /// <summary>The hidden layer sizes a convolutional network accepts, as a no-op: the default and none.</summary>
-    private static readonly int[][] IgnoredHiddenLayerSizes = [new AutoencoderOptions().HiddenLayerSizes, []];
-
-    /// <summary>
-    /// Checks that <see cref="AutoencoderOptions.ConvolutionChannels"/> fit <paramref name="image"/> (the layout the
-    /// network will have, built and thrown away) and that <see cref="AutoencoderOptions.HiddenLayerSizes"/> asks for no
-    /// dense hidden layer, which this version does not build after convolutions.
-    /// </summary>
-    private static void ValidateConvolution(AutoencoderOptions o, ImageShape image)
-    {
-        ConvolutionLayout.Create(image, o.ConvolutionChannels);
-        if (o.HiddenLayerSizes is { } hidden && !IgnoredHiddenLayerSizes.Any(ignored => ignored.SequenceEqual(hidden)))
-            throw new ArgumentException(
-                $"HiddenLayerSizes is not used by a convolutional autoencoder (ImageShape is set): its hidden layers are the convolution " +
-                $"stages, ConvolutionChannels = [{string.Join(", ", o.ConvolutionChannels)}]. Leave HiddenLayerSizes at its default or " +
-                $"set it to []; got [{string.Join(", ", hidden)}].", nameof(o.HiddenLayerSizes));
     }
 
     /// <summary>

@@ -19,7 +19,8 @@ public sealed class AutoencoderAnomalyOptions
     /// detector's tuned defaults (see <see cref="DefaultAutoencoder"/>), not the embedding estimator's. Set its
     /// <see cref="AutoencoderOptions.ImageShape"/> for a convolutional detector of images (the feature column then holds
     /// the image's planes, as ExtractPixels writes them); its <see cref="AutoencoderOptions.ConvolutionChannels"/> are
-    /// the embedding estimator's default, [32, 64]; leave its HiddenLayerSizes null (automatic: none) or set it to [].
+    /// the embedding estimator's default, [32, 64]; its HiddenLayerSizes left null (automatic) add no dense layer after
+    /// the stages, and any array sets the dense layers between the stages and the code.
     /// </summary>
     public AutoencoderOptions Autoencoder = DefaultAutoencoder();
 
@@ -66,8 +67,8 @@ public sealed class AutoencoderAnomalyOptions
     /// The autoencoder defaults of the detector: an undercomplete ReLU network with an identity output, trained with Adam
     /// (1e-3), whose code size, hidden layers, batch size and number of epochs are automatic (0 or null here) and follow
     /// from the table's features and rows when <c>Fit</c> sees them: code 2 (1 for two features); hidden layers 256, 128
-    /// for more than 128 features, else one of 2d in [8, 128], and none for a convolutional network (an
-    /// <see cref="AutoencoderOptions.ImageShape"/> set), whose hidden layers are its convolution stages; batch n / 16 in
+    /// for more than 128 features, else one of 2d in [8, 128], and no dense layer for a convolutional network (an
+    /// <see cref="AutoencoderOptions.ImageShape"/> set), whose hidden layers are then its convolution stages; batch n / 16 in
     /// [16, 256]; epochs for about 500 gradient steps, in [1, 200]. Set any of them to a value to override the rule for
     /// that one.
     /// </summary>

@@ -75,11 +75,14 @@ internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptio
         return new FittedNetwork(trained.Network, ownerName, new TrainingHistory(trained.TrainingLoss, trained.ValidationLoss, Data.SkippedRows));
     }
 
-    /// <summary>The network's layers for the log: input, hidden layers or convolution stages, code.</summary>
-    internal static string Layers(NetworkDescription description) =>
-        (description.Convolution is { } convolution
-            ? convolution.ToString()
-            : $"{description.InputSize} -> [{string.Join(", ", description.HiddenSizes)}]") + $" -> {description.LatentDimension}";
+    /// <summary>The network's layers for the log: input, convolution stages if any, dense hidden layers, code.</summary>
+    internal static string Layers(NetworkDescription description)
+    {
+        var dense = $"[{string.Join(", ", description.HiddenSizes)}]";
+        return (description.Convolution is { } convolution
+            ? description.HiddenSizes.Count > 0 ? $"{convolution} -> {dense}" : convolution.ToString()
+            : $"{description.InputSize} -> {dense}") + $" -> {description.LatentDimension}";
+    }
 
     /// <summary>Frees the rows.</summary>
     public void Dispose() => Data.Dispose();

@@ -31,7 +31,8 @@ public sealed class NetworkDescription
     /// <summary>
     /// Creates and validates a description; with a <paramref name="convolution"/> the encoder starts with its
     /// stages and the decoder ends with their mirror, the input is the image's values (so <paramref name="inputSize"/>
-    /// must equal <see cref="ImageShape.Size"/>) and <paramref name="hiddenSizes"/> must be empty.
+    /// must equal <see cref="ImageShape.Size"/>) and <paramref name="hiddenSizes"/> are dense layers between the
+    /// flattened feature maps and the code.
     /// </summary>
     public NetworkDescription(AutoencoderKind kind, int inputSize, IReadOnlyList<int> hiddenSizes, int latentDimension,
         Activation hiddenActivation, Activation latentActivation, Activation outputActivation, int scoringTopK,
@@ -51,9 +52,6 @@ public sealed class NetworkDescription
         if (convolution is not null && convolution.Image.Size != inputSize)
             throw new ArgumentException(
                 $"The image {convolution.Image} holds {convolution.Image.Size} values; the input size is {inputSize}.", nameof(convolution));
-        if (convolution is not null && hiddenSizes.Count > 0)
-            throw new ArgumentException(
-                $"A convolutional network has no hidden dense layers in this version; got {hiddenSizes.Count}.", nameof(hiddenSizes));
 
         Kind = kind;
         InputSize = inputSize;

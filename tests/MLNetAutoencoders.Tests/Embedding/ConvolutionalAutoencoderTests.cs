@@ -9,8 +9,8 @@ namespace MLNetAutoencoders.Tests.Embedding;
 
 /// <summary>
 /// With an ImageShape, the embedding estimator, the anomaly detector and the VAE sampler train a convolutional network
-/// (1 x 4 x 4 images, channels [4, 8], code 3: 724 parameters, design §3), score rows of the right sizes, check the
-/// scoring column as an image, and save and load through ML.NET's model zip with identical outputs.
+/// (1 x 4 x 4 images, channels [4, 8], code 3: 724 parameters without dense layers, design §3), score rows of the
+/// right sizes, check the scoring column as an image, and save and load through ML.NET's model zip with identical outputs.
 /// </summary>
 public sealed class ConvolutionalAutoencoderTests : IDisposable
 {
@@ -78,7 +78,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         var lines = new List<string>();
         ml.Log += (_, e) => { if (e.Message.Contains("Training a ")) lock (lines) lines.Add(e.Message); };
 
-        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions())).Fit(train);
+        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions { HiddenLayerSizes = [] })).Fit(train);
         var scored = model.Transform(test);
         using var loaded = SaveAndLoad<AutoencoderEmbeddingTransformer>(ml, model, train, "embedding");
         var reloaded = loaded.Transform(test);
@@ -103,10 +103,33 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
     }
 
     [Fact]
+    public void HiddenLayerSizesPutDenseLayersBetweenTheFlattenedMapsAndTheCodeAndRoundTrip()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Images(ml, Rows, seed: 1);
+        var test = Images(ml, 20, seed: 2);
+        var lines = new List<string>();
+        ml.Log += (_, e) => { if (e.Message.Contains("Training a ")) lock (lines) lines.Add(e.Message); };
+
+        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions { HiddenLayerSizes = [6, 5] })).Fit(train);
+        using var loaded = SaveAndLoad<AutoencoderEmbeddingTransformer>(ml, model, train, "embedding-dense");
+
+        Assert.Equal(new[] { 6, 5 }, model.Architecture.HiddenSizes);
+        Assert.Equal(new[] { 6, 5 }, loaded.Architecture.HiddenSizes);
+        // The 724 of the network without dense layers, less 8 -> 3 and 3 -> 8 (59), plus 8 -> 6 -> 5 -> 3 and 3 -> 5 -> 6 -> 8 (219).
+        Assert.Equal(884, model.Architecture.ParameterCount);
+        Assert.All(model.Transform(test).VectorColumn("Embedding"), e => Assert.Equal(3, e.Length));
+        Assert.Equal(model.Transform(test).VectorColumn("Reconstruction"), loaded.Transform(test).VectorColumn("Reconstruction"));
+        Assert.EndsWith(
+            $"Training a Undercomplete autoencoder 1 x 4 x 4 -> conv [4, 8] (8 x 1 x 1) -> [6, 5] -> 3 on {Rows} rows (seed 7).",
+            Assert.Single(lines));
+    }
+
+    [Fact]
     public void AConvolutionalEmbeddingScoresAFlatColumnOfTheImagesSizeAndRejectsInterleavedPixels()
     {
         var ml = new MLContext(seed: 1);
-        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions())).Fit(Images(ml, Rows, seed: 1));
+        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions { HiddenLayerSizes = [] })).Fit(Images(ml, Rows, seed: 1));
         var planar = Images(ml, 8, seed: 3);
         var flat = Images(ml, 8, seed: 3, 16);
 
@@ -151,7 +174,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         {
             Mode = VaeSamplingMode.Posterior,
             Seed = 11,
-            Vae = Convolutional(new AutoencoderOptions { Kind = AutoencoderKind.Variational }),
+            Vae = Convolutional(new AutoencoderOptions { Kind = AutoencoderKind.Variational, HiddenLayerSizes = [] }),
         };
 
         using var sampler = ml.Transforms.VaeSampler(options).Fit(train);

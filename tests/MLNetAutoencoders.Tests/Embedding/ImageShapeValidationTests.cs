@@ -115,23 +115,14 @@ public class ImageShapeValidationTests
     }
 
     [Theory, MemberData(nameof(Entries))]
-    public void HiddenLayerSizesWithAnImageShapeAreRejectedNamingBothOptions(Entry entry)
+    public void HiddenLayerSizesWithAnImageShapeAreCheckedAsForAPerceptron(Entry entry)
     {
-        var ex = Assert.Throws<ArgumentException>(() => Create(entry, o => o.HiddenLayerSizes = [512, 256]));
-
-        Assert.StartsWith(
-            "HiddenLayerSizes is not used by a convolutional autoencoder (ImageShape is set): its hidden layers are the convolution " +
-            "stages, ConvolutionChannels = [4, 8]. Leave HiddenLayerSizes at its default or set it to []; got [512, 256].", ex.Message);
-        Assert.Equal("HiddenLayerSizes", ex.ParamName);
-    }
-
-    [Theory, MemberData(nameof(Entries))]
-    public void HiddenLayerSizesAtTheirDefaultOrEmptyAreAcceptedWithAnImageShape(Entry entry)
-    {
-        Assert.NotNull(Create(entry, o => o.HiddenLayerSizes = [256, 128]));
+        Assert.NotNull(Create(entry, o => o.HiddenLayerSizes = [512, 256]));
         Assert.NotNull(Create(entry, o => o.HiddenLayerSizes = []));
-        // The control: one value off the default is rejected.
-        Assert.Throws<ArgumentException>(() => Create(entry, o => o.HiddenLayerSizes = [256, 127]));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => Create(entry, o => o.HiddenLayerSizes = [256, 0]));
+
+        Assert.StartsWith("HiddenLayerSizes must be layer sizes in [1, ", ex.Message);
+        Assert.Equal("HiddenLayerSizes", ex.ParamName);
     }
 
     [Fact]

@@ -246,12 +246,24 @@ public class NetworkDescriptionTests(ITestOutputHelper output)
         Assert.Contains($"parameters but holds only {Conv().ParameterCount * sizeof(float)} more bytes", ex.Message);
     }
 
-    [Fact]
-    public void AConvolutionalDescriptionWithHiddenDenseLayersIsRejected()
+    [Theory]
+    [InlineData(AutoencoderKind.Undercomplete, new[] { 8 })]
+    [InlineData(AutoencoderKind.Variational, new[] { 6, 5 })]
+    public void AConvolutionalNetworkWithDenseLayersAfterItsStagesCountsAndRoundTripsThemThroughVersionTwo(AutoencoderKind kind, int[] hidden)
     {
-        var ex = Assert.Throws<ArgumentException>(() => new NetworkDescription(AutoencoderKind.Undercomplete, 16, new[] { 8 }, 3,
-            Activation.Relu, Activation.Identity, Activation.Sigmoid, 0, ConvolutionLayout.Create(new ImageShape(1, 4, 4), new[] { 4 })));
+        var original = new NetworkDescription(kind, 16, hidden, 3, Activation.Relu, Activation.Identity, Activation.Sigmoid, 0,
+            ConvolutionLayout.Create(new ImageShape(1, 4, 4), new[] { 4, 8 }));
+        using var network = new AutoencoderNetwork(original);
+        var bytes = Bytes(w => original.Write(w, carriesVersion: true));
 
-        Assert.StartsWith("A convolutional network has no hidden dense layers in this version; got 1.", ex.Message);
+        var read = NetworkDescription.Read(Entry(Ints(bytes), original.ParameterCount), carriesVersion: true);
+
+        Assert.Equal(network.parameters().Sum(p => p.numel()), original.ParameterCount);
+        // The dense layers start from the flattened maps (8 x 1 x 1), not from the 16 pixels.
+        Assert.Equal(new long[] { hidden[0], 8 }, network.EncoderLayers[0].weight!.shape);
+        Assert.Equal(hidden, read.HiddenSizes);
+        Assert.Equal(original.Convolution!.Stages, read.Convolution!.Stages);
+        Assert.Equal(original.ParameterCount, read.ParameterCount);
+        Assert.Equal(bytes, Bytes(w => read.Write(w, carriesVersion: true)));
     }
 }

@@ -133,11 +133,11 @@ public sealed class SampleRun : IDisposable
     /// Asserts that <paramref name="network"/> is the conv path's network (design §1): a 1 x 28 x 28 image, convolution
     /// stages of 32 and 64 channels, no hidden layers, the code size given; and that the results file names it so.
     /// </summary>
-    public static void AssertConvolutionalNetwork(NetworkDescription network, int latentDimension, JsonNode results, string architecture)
+    public static void AssertConvolutionalNetwork(NetworkDescription network, int[] denseLayers, int latentDimension, JsonNode results, string architecture)
     {
         Assert.Equal(new ImageShape(1, 28, 28), network.ImageShape);
         Assert.Equal(new[] { 32, 64 }, network.Convolution!.Stages.Select(s => s.OutputChannels));
-        Assert.Empty(network.HiddenSizes);
+        Assert.Equal(denseLayers, network.HiddenSizes);
         Assert.Equal((784, latentDimension), (network.InputSize, network.LatentDimension));
         Assert.Equal(("conv", architecture, network.ParameterCount),
             ((string?)results["network"], (string?)results["architecture"], (long)results["parameters"]!));
