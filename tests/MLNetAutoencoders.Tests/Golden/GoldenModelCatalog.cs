@@ -49,11 +49,11 @@ public static class GoldenModelCatalog
         ScoringBatchSize = 64,
     };
 
-    /// <summary>The golden convolutional network: the 16 features seen as a 1 x 4 x 4 image, channels [4, 8], code 3 (724 parameters for the non-variational kinds).</summary>
-    private static AutoencoderOptions TinyConvolutional(AutoencoderKind kind)
+    /// <summary>The golden convolutional network: the 16 features seen as a 1 x 4 x 4 image, channels [4, 8], <paramref name="dense"/> layers after them (none by default), code 3 (724 parameters for the non-variational kinds without dense layers).</summary>
+    private static AutoencoderOptions TinyConvolutional(AutoencoderKind kind, int[]? dense = null)
     {
         var options = Tiny(kind);
-        options.HiddenLayerSizes = [];
+        options.HiddenLayerSizes = dense ?? [];
         options.ImageShape = new ImageShape(1, 4, 4);
         options.ConvolutionChannels = [4, 8];
         return options;
@@ -105,13 +105,16 @@ public static class GoldenModelCatalog
             }).Fit(data), ["Score", "PredictedLabel"]));
         yield return new("embedding-mlp-undercomplete", "AutoencoderEmbeddingTransformer, Undercomplete, 16-8-3, 2 epochs (a multilayer perceptron written as description version 2)",
             (ml, data) => (ml.Transforms.Autoencoder(Tiny(AutoencoderKind.Undercomplete)).Fit(data), EmbeddingOutputs));
+        yield return new("embedding-conv-dense-undercomplete",
+            "AutoencoderEmbeddingTransformer, Undercomplete, convolutional with a dense layer after the stages: 1 x 4 x 4 -> conv [4, 8] -> [6] -> 3, 2 epochs",
+            (ml, data) => (ml.Transforms.Autoencoder(TinyConvolutional(AutoencoderKind.Undercomplete, dense: [6])).Fit(data), EmbeddingOutputs));
     }
 
     /// <summary>The models of <see cref="DescriptionVersion2Folder"/>: written with network description version 2.</summary>
     public static readonly string[] DescriptionVersion2Goldens =
     [
         .. Enum.GetValues<AutoencoderKind>().Select(k => $"embedding-conv-{k.ToString().ToLowerInvariant()}"),
-        "sampler-conv-prior", "anomaly-conv-codedensity", "embedding-mlp-undercomplete",
+        "sampler-conv-prior", "anomaly-conv-codedensity", "embedding-mlp-undercomplete", "embedding-conv-dense-undercomplete",
     ];
 
     /// <summary>The folder of the models written with network description version 2, before the version that brings it is released.</summary>

@@ -17,11 +17,11 @@ namespace MLNetAutoencoders.Tests.Onnx;
 /// </summary>
 public class ConvOnnxExportTests(ITestOutputHelper output)
 {
-    public static TheoryData<AutoencoderKind, int, int, int[], Activation, Activation> KindsAndImages()
+    public static TheoryData<AutoencoderKind, int, int, int[], int[], Activation, Activation> KindsAndImages()
     {
-        var data = new TheoryData<AutoencoderKind, int, int, int[], Activation, Activation>();
+        var data = new TheoryData<AutoencoderKind, int, int, int[], int[], Activation, Activation>();
         // Hidden activations vary so that each ONNX activation follows a Conv and a ConvTranspose at least once; the output
-        // activation follows the last ConvTranspose.
+        // activation follows the last ConvTranspose. The odd images also have dense layers between the stages and the code.
         var activations = new (Activation Hidden, Activation Output)[]
         {
             (Activation.Relu, Activation.Identity), (Activation.Tanh, Activation.Sigmoid), (Activation.LeakyRelu, Activation.Identity),
@@ -31,8 +31,8 @@ public class ConvOnnxExportTests(ITestOutputHelper output)
         for (var i = 0; i < kinds.Length; i++)
         {
             var (hidden, outputActivation) = activations[i % activations.Length];
-            data.Add(kinds[i], 4, 4, [4, 8], hidden, outputActivation);
-            data.Add(kinds[i], 5, 7, [4], activations[(i + 3) % activations.Length].Hidden, outputActivation);
+            data.Add(kinds[i], 4, 4, [4, 8], [], hidden, outputActivation);
+            data.Add(kinds[i], 5, 7, [4], [6, 5], activations[(i + 3) % activations.Length].Hidden, outputActivation);
         }
         return data;
     }
@@ -40,12 +40,13 @@ public class ConvOnnxExportTests(ITestOutputHelper output)
     [Theory]
     [MemberData(nameof(KindsAndImages))]
     public void EveryKindOnEvenAndOddImagesExportsEmbeddingReconstructionAndErrorThatScoreLikeTorchSharp(
-        AutoencoderKind kind, int height, int width, int[] channels, Activation hidden, Activation outputActivation)
+        AutoencoderKind kind, int height, int width, int[] channels, int[] dense, Activation hidden, Activation outputActivation)
     {
         var ml = new MLContext(seed: 1);
         var data = ml.ToDataView(SyntheticData.Manifold(64, features: height * width, seed: 2));
         var options = Convolutional(new AutoencoderOptions(), new ImageShape(1, height, width), channels);
         options.Kind = kind;
+        options.HiddenLayerSizes = dense;
         options.HiddenActivation = hidden;
         options.OutputActivation = outputActivation;
         if (kind == AutoencoderKind.KSparse)
@@ -58,6 +59,7 @@ public class ConvOnnxExportTests(ITestOutputHelper output)
         var layout = model.Architecture.Convolution!;
         output.WriteLine($"{kind}: {layout}; output paddings {string.Join(", ", layout.Stages.Select(s => $"{s.OutputPaddingHeight} x {s.OutputPaddingWidth}"))}");
         Assert.Equal(channels.Length, layout.Stages.Count);
+        Assert.Equal(dense, model.Architecture.HiddenSizes);
 
         using var exported = ExportedModel.Convert(ml, model, data);
 
@@ -149,7 +151,7 @@ public class ConvOnnxExportTests(ITestOutputHelper output)
         ExportedModel.AssertClose(expected, exported.Score(ml, codes).VectorColumn("Sample"), "Sample", output);
     }
 
-    /// <summary>The options of a small convolutional network: no dense hidden layers, code 3, 2 epochs, fixed seed.</summary>
+    /// <summary>The options of a small convolutional network: no dense layers after the stages, code 3, 2 epochs, fixed seed.</summary>
     internal static AutoencoderOptions Convolutional(AutoencoderOptions options, ImageShape image, int[] channels)
     {
         options.ImageShape = image;
