@@ -30,7 +30,7 @@ public sealed record DenoisingResult(string ImagePath, double CorruptedMse, doub
 /// <summary>
 /// A denoising autoencoder (trained on inputs with Gaussian noise, to reconstruct the clean ones) next to an
 /// undercomplete one of the same architecture (trained on clean inputs), both given the same noisy test images. Both
-/// are 784-256-64 MLPs, or with <c>--architecture conv</c> convolutional 1x28x28-conv[32,64]-256-64-256-64 networks.
+/// are 784-256-64 MLPs, or with <c>--architecture conv</c> convolutional 1x28x28-conv[32,64]-64 networks.
 /// </summary>
 public static class DenoisingSample
 {
@@ -56,7 +56,7 @@ public static class DenoisingSample
     public const int TestNoiseSeed = 7;
 
     private const int LatentDimension = 64;
-    private static readonly int[] HiddenLayers = [256];
+    private static readonly SampleLayers Layers = new(Perceptron: [256], AfterStages: []);
 
     /// <summary>Trains both autoencoders, corrupts the test images, measures and draws <c>denoising.png</c>.</summary>
     public static DenoisingResult Run(SampleSettings settings)
@@ -68,7 +68,7 @@ public static class DenoisingSample
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
         var network = settings.Architecture;
-        var architecture = SampleNetworks.Describe(network, HiddenLayers, $"{LatentDimension}");
+        var architecture = SampleNetworks.Describe(network, Layers, $"{LatentDimension}");
 
         using var denoising = Train(mlContext, data, network, AutoencoderKind.Denoising, epochs, log);
         using var undercomplete = Train(mlContext, data, network, AutoencoderKind.Undercomplete, epochs, log);
@@ -140,7 +140,7 @@ public static class DenoisingSample
         Seed = 1,
         Progress = new TrainingLog(log, Name(kind)),
         ReconstructionErrorColumnName = null,
-    }.WithNetwork(architecture, HiddenLayers);
+    }.WithNetwork(architecture, Layers);
 
     private static (string Path, int[] Shown, IReadOnlyList<ImageTile> Tiles) Draw(string path, GalleryData data, FashionMnistSplit noisy,
         float[][] denoised, float[][] reconstructed,

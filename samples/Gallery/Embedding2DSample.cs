@@ -55,7 +55,7 @@ public static class Embedding2DSample
     public const int PcaRank = 2;
 
     private const int MaxPointsDrawn = 5_000;
-    private static readonly int[] HiddenLayers = [256, 64];
+    private static readonly SampleLayers Layers = new(Perceptron: [256, 64], AfterStages: [256, 64]);
 
     /// <summary>Trains, projects, classifies and draws <c>embedding2d.png</c> in the output folder.</summary>
     public static Embedding2DResult Run(SampleSettings settings)
@@ -67,7 +67,7 @@ public static class Embedding2DSample
         var data = GalleryData.Load(mlContext, settings, DefaultTrainRows);
         var epochs = data.Epochs(settings, DefaultEpochsFullDataset, DefaultEpochsEmbeddedSubset);
         var network = settings.Architecture;
-        var architecture = SampleNetworks.Describe(network, HiddenLayers, "2");
+        var architecture = SampleNetworks.Describe(network, Layers, "2");
 
         log.WriteLine();
         log.WriteLine($"Training the {network.Adjective()} autoencoder {architecture} on {data.Train.Count:N0} images for {epochs} epochs...");
@@ -130,7 +130,7 @@ public static class Embedding2DSample
         Progress = new TrainingLog(log, "autoencoder"),
         ReconstructionColumnName = null,
         ReconstructionErrorColumnName = null,
-    }.WithNetwork(architecture, HiddenLayers);
+    }.WithNetwork(architecture, Layers);
 
     private static (string Path, IReadOnlyList<(int Class, double X, double Y)> Autoencoder, IReadOnlyList<(int Class, double X, double Y)> Pca) Draw(
         string path, GalleryData data, float[][] codeTest, float[][] pcaTest, string autoencoderTitle, string pcaTitle)

@@ -17,6 +17,13 @@ public enum SampleArchitecture
     Conv,
 }
 
+/// <summary>
+/// A sample's dense layers: <paramref name="Perceptron"/> over the 784 pixels for the MLP, <paramref name="AfterStages"/>
+/// between the flattened maps and the code for the conv path (none unless the picture needs them: dense layers after
+/// the stages separate a 2-D map's classes better but reconstruct worse).
+/// </summary>
+public sealed record SampleLayers(int[] Perceptron, int[] AfterStages);
+
 /// <summary>What each <see cref="SampleArchitecture"/> sets on a sample's options, and how figures and results files name it.</summary>
 public static class SampleNetworks
 {
@@ -45,11 +52,15 @@ public static class SampleNetworks
         }
     }
 
+    /// <summary>The dense layers <paramref name="architecture"/> uses of <paramref name="layers"/>.</summary>
+    public static int[] DenseLayers(this SampleArchitecture architecture, SampleLayers layers) =>
+        architecture == SampleArchitecture.Conv ? layers.AfterStages : layers.Perceptron;
+
     /// <summary>
-    /// Sets the network of <paramref name="options"/>: <paramref name="hiddenLayers"/> as its dense layers, after the
-    /// image shape's <see cref="ConvolutionChannels"/> stages for the conv path.
+    /// Sets the network of <paramref name="options"/>: the MLP's dense layers, or the image shape, the
+    /// <see cref="ConvolutionChannels"/> stages and the dense layers after them for the conv path.
     /// </summary>
-    public static AutoencoderOptions WithNetwork(this AutoencoderOptions options, SampleArchitecture architecture, int[] hiddenLayers)
+    public static AutoencoderOptions WithNetwork(this AutoencoderOptions options, SampleArchitecture architecture, SampleLayers layers)
     {
         if (architecture == SampleArchitecture.Conv)
         {
@@ -60,18 +71,21 @@ public static class SampleNetworks
         {
             options.ImageShape = null;
         }
-        options.HiddenLayerSizes = hiddenLayers;
+        options.HiddenLayerSizes = [.. architecture.DenseLayers(layers)];
         return options;
     }
 
     /// <summary>
     /// The network's layers as figures and results files name them: <c>784-256-64-2</c> for an MLP,
-    /// <c>1x28x28-conv[32,64]-256-64-2</c> for the conv path.
+    /// <c>1x28x28-conv[32,64]-2</c> for the conv path (<c>1x28x28-conv[32,64]-256-64-2</c> with dense layers after the stages).
     /// </summary>
-    public static string Describe(SampleArchitecture architecture, int[] hiddenLayers, string code) =>
-        architecture == SampleArchitecture.Conv
-            ? $"{Image.Channels}x{Image.Height}x{Image.Width}-conv[{string.Join(",", ConvolutionChannels)}]-{string.Concat(hiddenLayers.Select(h => $"{h}-"))}{code}"
-            : $"784-{string.Join("-", hiddenLayers)}-{code}";
+    public static string Describe(SampleArchitecture architecture, SampleLayers layers, string code)
+    {
+        var dense = string.Concat(architecture.DenseLayers(layers).Select(h => $"{h}-"));
+        return architecture == SampleArchitecture.Conv
+            ? $"{Image.Channels}x{Image.Height}x{Image.Width}-conv[{string.Join(",", ConvolutionChannels)}]-{dense}{code}"
+            : $"784-{dense}{code}";
+    }
 
     /// <summary>"MLP" or "convolutional", as a figure's title says which network drew it.</summary>
     public static string Adjective(this SampleArchitecture architecture) => architecture == SampleArchitecture.Conv ? "convolutional" : "MLP";

@@ -44,7 +44,7 @@ public sealed record VaeGenerationResult(string PriorSamplesPath, string Manifol
 /// the prior, the decoder of a VAE with a 2-D latent space drawn over a regular grid of that plane (the paper's
 /// "learned manifold" figure), and decoded straight lines in latent space between pairs of test items. Both VAEs have
 /// one hidden layer of 512 ReLU units, a sigmoid output and a Bernoulli likelihood (binary cross-entropy), as in the paper;
-/// with <c>--architecture conv</c> both are convolutional (1x28x28-conv[32,64]-512-z, same likelihood, output and training).
+/// with <c>--architecture conv</c> both are convolutional (1x28x28-conv[32,64]-z, same likelihood, output and training).
 /// </summary>
 public static class VaeGenerationSample
 {
@@ -84,7 +84,7 @@ public static class VaeGenerationSample
     /// <summary>The class pairs interpolated, by class index: the first test image of each class is used.</summary>
     public static IReadOnlyList<(int From, int To)> InterpolatedClasses { get; } = [(7, 9), (0, 3), (1, 8), (2, 5)];
 
-    private static readonly int[] HiddenLayers = [512];
+    private static readonly SampleLayers Layers = new(Perceptron: [512], AfterStages: []);
 
     /// <summary>Trains both VAEs, samples and draws <c>vae-prior-samples.png</c>, <c>vae-manifold.png</c> and <c>vae-interpolation.png</c>.</summary>
     public static VaeGenerationResult Run(SampleSettings settings)
@@ -124,8 +124,8 @@ public static class VaeGenerationSample
         var manifold = Columns.ReadVectors(decoder.Transform(VectorData.ToDataView(mlContext, "Embedding", grid)), "Sample");
         log.WriteLine($"2-D VAE: test codes have a standard deviation of {spread:F2} per axis (the prior's is 1)");
 
-        var architecture = SampleNetworks.Describe(network, HiddenLayers, $"{LatentDimension}");
-        var manifoldArchitecture = SampleNetworks.Describe(network, HiddenLayers, "2");
+        var architecture = SampleNetworks.Describe(network, Layers, $"{LatentDimension}");
+        var manifoldArchitecture = SampleNetworks.Describe(network, Layers, "2");
         var vaeName = network == SampleArchitecture.Conv ? "Convolutional VAE" : "VAE";
         var trained = $"{epochs} epochs on {data.Train.Count:N0} images";
         string[] captions =
@@ -187,7 +187,7 @@ public static class VaeGenerationSample
         Seed = 1,
         Progress = new TrainingLog(log, $"VAE, latent {latentDimension}"),
         ReconstructionErrorColumnName = null,
-    }.WithNetwork(architecture, HiddenLayers);
+    }.WithNetwork(architecture, Layers);
 
     /// <summary>Row-major points of a regular grid over the latent plane: x grows to the right, y upwards (first row at the top).</summary>
     public static float[][] ManifoldGrid()
@@ -205,7 +205,7 @@ public static class VaeGenerationSample
         int epochs, TextWriter log)
     {
         log.WriteLine();
-        log.WriteLine($"Training the {architecture.Adjective()} VAE {SampleNetworks.Describe(architecture, HiddenLayers, $"{latentDimension}")} " +
+        log.WriteLine($"Training the {architecture.Adjective()} VAE {SampleNetworks.Describe(architecture, Layers, $"{latentDimension}")} " +
                       $"(Bernoulli likelihood) on {data.Train.Count:N0} images for {epochs} epochs...");
         return mlContext.Transforms.Autoencoder(Options(architecture, latentDimension, epochs, log)).Fit(data.TrainView);
     }

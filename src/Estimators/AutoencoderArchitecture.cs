@@ -13,7 +13,7 @@ internal static class AutoencoderArchitecture
     /// The network <paramref name="options"/> describe for inputs of <paramref name="inputSize"/> read from
     /// <paramref name="inputColumnName"/>; an undercomplete network must be smaller than its input, the other kinds
     /// get a warning on <paramref name="channel"/>. With an image shape the network is convolutional (its stages from
-    /// ConvolutionChannels, then the HiddenLayerSizes dense layers), and the caller has checked that the column holds that image.
+    /// ConvolutionChannels, then the HiddenLayerSizes dense layers: none when null), and the caller has checked that the column holds that image.
     /// </summary>
     public static NetworkDescription Describe(AutoencoderOptions options, string inputColumnName, int inputSize, IChannel channel)
     {
@@ -25,7 +25,8 @@ internal static class AutoencoderArchitecture
             channel.Warning($"LatentDimension {options.LatentDimension} is not smaller than the input size {inputSize}: the {options.Kind} autoencoder relies on its regulariser alone to avoid learning the identity.");
         }
         var convolution = options.ImageShape is { } image ? ConvolutionLayout.Create(image, options.ConvolutionChannels) : null;
-        return new NetworkDescription(options.Kind, inputSize, options.HiddenLayerSizes, options.LatentDimension,
+        var hidden = options.HiddenLayerSizes ?? (convolution is null ? AutoencoderOptions.Defaults.PerceptronHiddenLayerSizes : []);
+        return new NetworkDescription(options.Kind, inputSize, hidden, options.LatentDimension,
             options.HiddenActivation, LatentActivation(options), options.OutputActivation,
             options.Kind == AutoencoderKind.KSparse ? ScoringTopK(options) : 0, convolution);
     }

@@ -24,16 +24,19 @@ public sealed class AutoencoderOptions
     public int LatentDimension = Defaults.LatentDimension;
 
     /// <summary>
-    /// Encoder hidden (dense) layer widths, input side first; the decoder mirrors them. In a convolutional network
-    /// (<see cref="ImageShape"/> set) they follow the <see cref="ConvolutionChannels"/> stages: the flattened feature
-    /// maps pass through these layers to the code (an empty array: one dense layer from the maps to the code).
+    /// Encoder hidden (dense) layer widths, input side first; the decoder mirrors them; an empty array for none. In a
+    /// convolutional network (<see cref="ImageShape"/> set) they follow the <see cref="ConvolutionChannels"/> stages: the
+    /// flattened feature maps pass through them to the code. Null (the default) is automatic: [256, 128] for a
+    /// multilayer perceptron; none for a convolutional network, whose stages are its hidden layers (one dense layer from
+    /// the maps to the code), which reconstructs best; for a 2-D code (a map to plot) dense layers such as [256, 128]
+    /// after the stages separate classes better (README, "Images").
     /// </summary>
-    public int[] HiddenLayerSizes = { 256, 128 };
+    public int[]? HiddenLayerSizes;
 
     /// <summary>
     /// The shape of the input images, channels x height x width; null (the default) builds a multilayer perceptron.
     /// When set, the network is convolutional: one stride-2 convolution stage per entry of
-    /// <see cref="ConvolutionChannels"/>, then the <see cref="HiddenLayerSizes"/> dense layers to the code, and the decoder mirrors them with transposed
+    /// <see cref="ConvolutionChannels"/>, then the <see cref="HiddenLayerSizes"/> dense layers (by default none) to the code, and the decoder mirrors them with transposed
     /// convolutions back to the image's exact size. The input column must hold Channels x Height x Width values in
     /// planar order: all of channel 0 row by row, then channel 1, and so on. That is what ML.NET's ExtractPixels writes
     /// with <c>interleavePixelColors: false</c> (its default); extract a grayscale image's single plane with
@@ -151,13 +154,16 @@ public sealed class AutoencoderOptions
     {
         public const int LatentDimension = 32;
         public const int ScoringBatchSize = 1024;
+
+        /// <summary>The hidden layers a multilayer perceptron gets when <see cref="HiddenLayerSizes"/> is null.</summary>
+        public static IReadOnlyList<int> PerceptronHiddenLayerSizes { get; } = [256, 128];
     }
 
     internal AutoencoderOptions Clone()
     {
         var clone = (AutoencoderOptions)MemberwiseClone();
         // The mutable fields: a caller changing its arrays later must not change an estimator holding the clone.
-        clone.HiddenLayerSizes = (int[])HiddenLayerSizes?.Clone()!;
+        clone.HiddenLayerSizes = (int[]?)HiddenLayerSizes?.Clone();
         clone.ConvolutionChannels = (int[])ConvolutionChannels?.Clone()!;
         return clone;
     }

@@ -24,7 +24,7 @@ internal static class AutoencoderOptionsValidation
     /// <summary>
     /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
     /// ignores those and checks only this. With <paramref name="automaticAllowed"/> (the detector, before it sees the
-    /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 and null HiddenLayerSizes mean "automatic". With an
+    /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 mean "automatic" (null HiddenLayerSizes are automatic everywhere). With an
     /// ImageShape, the convolution stages must fit the image.
     /// </summary>
     public static void ValidateNetworkAndTraining(AutoencoderOptions o, bool automaticAllowed = false)
@@ -34,8 +34,6 @@ internal static class AutoencoderOptionsValidation
         var automaticLatent = automaticAllowed && o.LatentDimension == 0;
         if (!automaticLatent)
             RequirePositive(o.LatentDimension, nameof(o.LatentDimension));
-        if (o.HiddenLayerSizes is null && !automaticAllowed)
-            throw new ArgumentNullException(nameof(o.HiddenLayerSizes), "HiddenLayerSizes must not be null (use an empty array for no hidden layer).");
         foreach (var size in o.HiddenLayerSizes ?? [])
             if (size < 1 || size > NetworkDescription.MaxLayerSize) Fail(nameof(o.HiddenLayerSizes), size, $"layer sizes in [1, {NetworkDescription.MaxLayerSize}]");
         if (o.ImageShape is { } image)

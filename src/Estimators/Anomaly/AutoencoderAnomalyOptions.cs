@@ -75,7 +75,7 @@ public sealed class AutoencoderAnomalyOptions
     public static AutoencoderOptions DefaultAutoencoder() => new()
     {
         Kind = AutoencoderKind.Undercomplete,
-        HiddenLayerSizes = null!,
+        HiddenLayerSizes = null,
         LatentDimension = 0,
         HiddenActivation = Activation.Relu,
         OutputActivation = Activation.Identity,

@@ -17,7 +17,7 @@ public class AutoencoderEstimatorTests
         var detector = ml.AnomalyDetection.Trainers.Autoencoder(new MLNetAutoencoders.Anomaly.AutoencoderAnomalyOptions { Autoencoder = options });
 
         options.HiddenLayerSizes[0] = 3;
-        embedding.Options.HiddenLayerSizes[1] = 5;
+        embedding.Options.HiddenLayerSizes![1] = 5;
 
         Assert.Equal(new[] { 16, 8 }, embedding.Options.HiddenLayerSizes);
         Assert.Equal(new[] { 16, 8 }, detector.Options.Autoencoder.HiddenLayerSizes);

@@ -9,7 +9,8 @@ namespace MLNetAutoencoders.Tests.Embedding;
 
 /// <summary>
 /// With an ImageShape, the embedding estimator, the anomaly detector and the VAE sampler train a convolutional network
-/// (1 x 4 x 4 images, channels [4, 8], code 3: 724 parameters without dense layers, design §3), score rows of the
+/// (1 x 4 x 4 images, channels [4, 8], code 3: 724 parameters with the automatic HiddenLayerSizes, no dense layer
+/// after the stages; design §3), score rows of the
 /// right sizes, check the scoring column as an image, and save and load through ML.NET's model zip with identical outputs.
 /// </summary>
 public sealed class ConvolutionalAutoencoderTests : IDisposable
@@ -78,7 +79,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         var lines = new List<string>();
         ml.Log += (_, e) => { if (e.Message.Contains("Training a ")) lock (lines) lines.Add(e.Message); };
 
-        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions { HiddenLayerSizes = [] })).Fit(train);
+        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions())).Fit(train);
         var scored = model.Transform(test);
         using var loaded = SaveAndLoad<AutoencoderEmbeddingTransformer>(ml, model, train, "embedding");
         var reloaded = loaded.Transform(test);
@@ -129,7 +130,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
     public void AConvolutionalEmbeddingScoresAFlatColumnOfTheImagesSizeAndRejectsInterleavedPixels()
     {
         var ml = new MLContext(seed: 1);
-        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions { HiddenLayerSizes = [] })).Fit(Images(ml, Rows, seed: 1));
+        using var model = ml.Transforms.Autoencoder(Convolutional(new AutoencoderOptions())).Fit(Images(ml, Rows, seed: 1));
         var planar = Images(ml, 8, seed: 3);
         var flat = Images(ml, 8, seed: 3, 16);
 
@@ -174,7 +175,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         {
             Mode = VaeSamplingMode.Posterior,
             Seed = 11,
-            Vae = Convolutional(new AutoencoderOptions { Kind = AutoencoderKind.Variational, HiddenLayerSizes = [] }),
+            Vae = Convolutional(new AutoencoderOptions { Kind = AutoencoderKind.Variational }),
         };
 
         using var sampler = ml.Transforms.VaeSampler(options).Fit(train);
@@ -197,7 +198,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         var convolutional = DetectorDefaults.Resolve(Convolutional(AutoencoderAnomalyOptions.DefaultAutoencoder()), rows: 100, features: 784);
         var perceptron = DetectorDefaults.Resolve(AutoencoderAnomalyOptions.DefaultAutoencoder(), rows: 100, features: 784);
 
-        Assert.Empty(convolutional.HiddenLayerSizes);
+        Assert.Empty(convolutional.HiddenLayerSizes!);
         Assert.Equal(new[] { 256, 128 }, perceptron.HiddenLayerSizes);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using MLNetAutoencoders.Anomaly;
+using MLNetAutoencoders.Tests.Infrastructure;
 using Xunit;
 
 namespace MLNetAutoencoders.Tests.Embedding;
@@ -126,11 +127,19 @@ public class ImageShapeValidationTests
     }
 
     [Fact]
-    public void TheDetectorsAutomaticHiddenLayerSizesAreAcceptedWithAnImageShapeTheEmbeddingsNullIsNot()
+    public void NullHiddenLayerSizesAreAutomaticNoDenseLayerAfterTheStagesAndTwoFiftySixOneTwentyEightForAPerceptron()
     {
-        Assert.NotNull(Create(Entry.Detector, o => o.HiddenLayerSizes = null!));
-        var ex = Assert.Throws<ArgumentNullException>(() => Create(Entry.Embedding, o => o.HiddenLayerSizes = null!));
-        Assert.Equal("HiddenLayerSizes", ex.ParamName);
+        var ml = new MLContext(seed: 1);
+        var data = ml.ToDataView(SyntheticData.Manifold(32, features: 16, seed: 2));
+        var convolutional = new AutoencoderOptions { ImageShape = new ImageShape(1, 4, 4), ConvolutionChannels = [4, 8], LatentDimension = 3, NumberOfEpochs = 1 };
+        var perceptron = new AutoencoderOptions { LatentDimension = 3, NumberOfEpochs = 1 };
+
+        using var conv = ml.Transforms.Autoencoder(convolutional).Fit(data);
+        using var mlp = ml.Transforms.Autoencoder(perceptron).Fit(data);
+
+        Assert.Null(new AutoencoderOptions().HiddenLayerSizes);
+        Assert.Empty(conv.Architecture.HiddenSizes);
+        Assert.Equal(new[] { 256, 128 }, mlp.Architecture.HiddenSizes);
     }
 
     [Theory, MemberData(nameof(Entries))]

@@ -55,9 +55,9 @@ public sealed class DenoisingSampleTests : IDisposable
         Assert.True(Math.Max(result.DenoisingMse, result.UndercompleteMse) < 0.5 * result.CorruptedMse,
             $"convolutional: denoising {result.DenoisingMse:F4}, undercomplete {result.UndercompleteMse:F4}, noisy input {result.CorruptedMse:F4}");
         var json = conv.AssertResultsFile(result.ResultsPath, DenoisingSample.ResultsName, DenoisingSample.Project, ConvRows);
-        AssertConvolutionalNetwork(result.Network, new[] { 256 }, latentDimension: 64, json, "1x28x28-conv[32,64]-256-64");
+        AssertConvolutionalNetwork(result.Network, new int[0], latentDimension: 64, json, "1x28x28-conv[32,64]-64");
         Assert.Equal((result.DenoisingMse, result.UndercompleteMse), ((double)json["denoisingMse"]!, (double)json["undercompleteMse"]!));
-        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-256-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on {ConvRows:N0} images", result.Caption);
+        Assert.StartsWith($"Both convolutional 1x28x28-conv[32,64]-64 (decoder mirrored, sigmoid output), {ConvEpochs} epochs on {ConvRows:N0} images", result.Caption);
         Assert.Contains("Training the denoising convolutional autoencoder", conv.Log.ToString());
         Assert.Contains("Training the undercomplete convolutional autoencoder", conv.Log.ToString());
     }

@@ -67,11 +67,11 @@ public sealed class VaeGenerationSampleTests : IDisposable
         conv.AssertPicture(result.InterpolationPath, minimumKilobytes: 10);
         Assert.Equal((SampleArchitecture.Conv, ConvRows, 100, ConvEpochs), (result.Architecture, result.TrainRows, result.TestRows, result.Epochs));
         var json = conv.AssertResultsFile(result.ResultsPath, VaeGenerationSample.ResultsName, VaeGenerationSample.Project, ConvRows);
-        AssertConvolutionalNetwork(result.Network, new[] { 512 }, VaeGenerationSample.LatentDimension, json, "1x28x28-conv[32,64]-512-16");
-        Assert.Equal((AutoencoderKind.Variational, AutoencoderKind.Variational, new ImageShape(1, 28, 28), 2, "1x28x28-conv[32,64]-512-2"),
+        AssertConvolutionalNetwork(result.Network, new int[0], VaeGenerationSample.LatentDimension, json, "1x28x28-conv[32,64]-16");
+        Assert.Equal((AutoencoderKind.Variational, AutoencoderKind.Variational, new ImageShape(1, 28, 28), 2, "1x28x28-conv[32,64]-2"),
             (result.Network.Kind, result.ManifoldNetwork.Kind, result.ManifoldNetwork.ImageShape, result.ManifoldNetwork.LatentDimension,
                 (string?)json["manifoldArchitecture"]));
-        Assert.Equal(new[] { "Convolutional VAE 1x28x28-conv[32,64]-512-16", "Convolutional VAE 1x28x28-conv[32,64]-512-2", "Convolutional VAE 1x28x28-conv[32,64]-512-16" },
+        Assert.Equal(new[] { "Convolutional VAE 1x28x28-conv[32,64]-16", "Convolutional VAE 1x28x28-conv[32,64]-2", "Convolutional VAE 1x28x28-conv[32,64]-16" },
             result.Captions.Select(c => c[..c.IndexOf(", ")]));
 
         // The tiles show what the conv VAEs' decoders gave (the prior draws through the 16-D one, the grid through the
