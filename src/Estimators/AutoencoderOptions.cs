@@ -104,6 +104,15 @@ public sealed class AutoencoderOptions
     /// </summary>
     public bool SkipRowsWithNonFiniteValues;
 
+    /// <summary>
+    /// The number of threads libtorch uses for this <c>Fit</c> (<c>torch.set_num_threads</c>), as ML.NET's trainers'
+    /// <c>NumberOfThreads</c>; at least 1. The previous setting is restored when <c>Fit</c> returns, fails or is
+    /// cancelled. Null (the default) leaves libtorch's process setting as it is (libtorch starts with one thread per
+    /// physical core). The setting is process-global in libtorch: concurrent <c>Fit</c> calls with different values
+    /// interfere with each other, and other TorchSharp work in the process runs with this value while a <c>Fit</c> lasts.
+    /// </summary>
+    public int? NumberOfThreads;
+
     /// <summary>Receives a report after every epoch (ML.NET's log channel gets a line too).</summary>
     public IProgress<AutoencoderTrainingProgress>? Progress;
 

@@ -13,8 +13,8 @@ namespace MLNetAutoencoders.Training;
 /// preparation of <see cref="Data"/> in place (the detector standardizes it), the training loop (<see cref="Train"/>).
 /// Owns the rows until disposed.
 /// </summary>
-internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed, TrainingData data)
-    : IDisposable
+internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed, TrainingData data,
+    TorchThreads threads) : IDisposable
 {
     /// <summary>The network the options describe for the input column's size.</summary>
     public NetworkDescription Description { get; } = description;
@@ -28,7 +28,7 @@ internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptio
     /// <summary>
     /// Describes the network for <paramref name="columnName"/> (a known-size vector of Single, checked by the caller; with
     /// an image shape, checked here first to hold that image, since a schema shape carries no size), fixes
-    /// the seed, loads the native runtime and reads the rows. With <paramref name="resolve"/>, the options are first
+    /// the seed, loads the native runtime, sets libtorch's thread count for the run and reads the rows. With <paramref name="resolve"/>, the options are first
     /// completed from the number of rows read and the input size (the detector's automatic defaults), so the network is
     /// described after the rows are read; without, before (a wrong architecture fails before any row is read).
     /// </summary>
@@ -41,20 +41,23 @@ internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptio
         var description = resolve is null ? AutoencoderArchitecture.Describe(options, columnName, inputSize, channel) : null;
         var seed = options.Seed ?? host.Rand.Next();
         TorchRuntime.EnsureLoaded();
-        var data = TrainingData.Load(input, columnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
+        var threads = TorchThreads.Use(options.NumberOfThreads);
+        TrainingData? data = null;
         try
         {
+            data = TrainingData.Load(input, columnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive);
             data.ReportSkipped(channel, columnName);
             if (resolve is not null)
             {
                 options = resolve(options, data.Rows, inputSize);
                 description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
             }
-            return new TrainingRun(host, channel, options, description!, seed, data);
+            return new TrainingRun(host, channel, options, description!, seed, data, threads);
         }
         catch
         {
-            data.Dispose();
+            data?.Dispose();
+            threads.Dispose();
             throw;
         }
     }
@@ -81,6 +84,10 @@ internal sealed class TrainingRun(IHost host, IChannel channel, AutoencoderOptio
             ? convolution.ToString()
             : $"{description.InputSize} -> [{string.Join(", ", description.HiddenSizes)}]") + $" -> {description.LatentDimension}";
 
-    /// <summary>Frees the rows.</summary>
-    public void Dispose() => Data.Dispose();
+    /// <summary>Frees the rows and restores libtorch's thread count.</summary>
+    public void Dispose()
+    {
+        Data.Dispose();
+        threads.Dispose();
+    }
 }
