@@ -105,6 +105,30 @@ public sealed class AutoencoderOptions
     public bool SkipRowsWithNonFiniteValues;
 
     /// <summary>
+    /// How training reads its rows: <see cref="TrainingDataMode.Automatic"/> (the default) keeps them in memory when
+    /// they fit <see cref="MemoryBudgetBytes"/> and streams them through cursors otherwise; <see cref="TrainingDataMode.InMemory"/>
+    /// and <see cref="TrainingDataMode.Streaming"/> force a path. Both paths train the same model when the shuffle pool
+    /// holds every training row (same seed, same options).
+    /// </summary>
+    public TrainingDataMode DataMode = TrainingDataMode.Automatic;
+
+    /// <summary>
+    /// The memory training may use for its rows, in bytes: the in-memory tensor (rows x features x 4 bytes) under
+    /// <see cref="TrainingDataMode.Automatic"/>, and the shuffle pool and kept validation rows when streaming. Null (the
+    /// default) is half of the memory available to the process (<c>GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2</c>:
+    /// physical memory or the container's limit). The network, the optimizer state and the view's own caches are not counted.
+    /// </summary>
+    public long? MemoryBudgetBytes;
+
+    /// <summary>
+    /// Streaming: the rows of the shuffle pool, from which mini-batches are drawn at random (when the pool is full, a
+    /// random row leaves it for the next batch and the row read takes its place). The pool holds at most
+    /// min(ShufflePoolRows, MemoryBudgetBytes / (4 x features)) rows. Larger pools shuffle better; a pool holding every
+    /// training row is a full shuffle. Default 65,536.
+    /// </summary>
+    public int ShufflePoolRows = Defaults.ShufflePoolRows;
+
+    /// <summary>
     /// The number of threads libtorch uses for this <c>Fit</c> (<c>torch.set_num_threads</c>), as ML.NET's trainers'
     /// <c>NumberOfThreads</c>; at least 1. The previous setting is restored when <c>Fit</c> returns, fails or is
     /// cancelled. Null (the default) leaves libtorch's process setting as it is (libtorch starts with one thread per
@@ -160,6 +184,7 @@ public sealed class AutoencoderOptions
     {
         public const int LatentDimension = 32;
         public const int ScoringBatchSize = 1024;
+        public const int ShufflePoolRows = 65536;
     }
 
     internal AutoencoderOptions Clone()
