@@ -32,7 +32,9 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
     private readonly float[] scratch;
     private List<float[]>? keptValidation = new();
     private Tensor? validation;
+    private Action<Span<float>>? prepare;
     private bool counted;
+    private bool checkedRows;
 
     public StreamingTrainingData(IDataView data, string columnName, int features, bool skipNonFinite, ValidationSplit? split, int seed,
         long budgetBytes, int shufflePoolRows, Action checkAlive, IChannel channel)
@@ -93,6 +95,7 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             {
                 if (reader.IsValidation)
                     continue;
+                prepare?.Invoke(scratch);
                 for (var j = 0; j < Features; j++)
                 {
                     min[j] = Math.Min(min[j], scratch[j]);
@@ -131,6 +134,7 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
         {
             while (reader.Next(scratch))
             {
+                prepare?.Invoke(scratch);
                 if (reader.IsValidation)
                 {
                     validationRows++;
@@ -145,13 +149,18 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             RowsRead += reader.Read;
             if (!counted)
             {
-                TrainingRowReader.RequireRows(columnName, reader.Read, trainingRows + validationRows, reader.Skipped);
-                SkippedRows = reader.Skipped;
-                TrainingData.ReportSkipped(channel, columnName, reader.Skipped, reader.Read);
+                CheckedRows(reader, trainingRows + validationRows);
                 TrainingRows = trainingRows;
                 ValidationRows = validationRows;
                 if (keptValidation is { Count: > 0 })
-                    validation = FromRows(keptValidation.SelectMany(r => r).ToArray(), keptValidation.Count);
+                {
+                    validation = empty(keptValidation.Count, Features);
+                    for (var i = 0; i < keptValidation.Count; i++)
+                    {
+                        using var row = validation.narrow(0, i, 1);
+                        TensorData.Write(row, keptValidation[i]);
+                    }
+                }
                 keptValidation = null;
                 counted = true;
             }
@@ -169,6 +178,71 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
                 if (++filled == batchSize)
                     Flush();
             }
+        }
+        Flush();
+    }
+
+    /// <summary>The first complete pass's checks and counts: no rows, or none kept, is an error; skipped rows are logged once.</summary>
+    private void CheckedRows(TrainingRowReader reader, long kept)
+    {
+        if (checkedRows)
+            return;
+        TrainingRowReader.RequireRows(columnName, reader.Read, kept, reader.Skipped);
+        SkippedRows = reader.Skipped;
+        TrainingData.ReportSkipped(channel, columnName, reader.Skipped, reader.Read);
+        checkedRows = true;
+    }
+
+    /// <summary>
+    /// Applies <paramref name="transform"/> to every row as it is read from now on, before it trains, validates or is
+    /// scored (the detector's standardization; the in-memory path applies it to the rows in place).
+    /// </summary>
+    public void Prepare(Action<Span<float>> transform) => prepare = transform;
+
+    /// <summary>
+    /// One pass in view order over every kept row (training and validation), before training: checks and counts them as
+    /// the first epoch would, and hands each (unprepared) row to <paramref name="each"/>. Returns the kept rows.
+    /// </summary>
+    public long ScanRows(Action<ReadOnlySpan<float>>? each)
+    {
+        long kept = 0;
+        using var reader = Open(null);
+        while (reader.Next(scratch))
+        {
+            each?.Invoke(scratch);
+            kept++;
+        }
+        RowsRead += reader.Read;
+        CheckedRows(reader, kept);
+        return kept;
+    }
+
+    /// <summary>
+    /// One pass in view order over every kept row (training and validation), prepared, handed to
+    /// <paramref name="action"/> as [rows, features] tensors of <paramref name="blockRows"/> rows (the last may be
+    /// shorter), each in its own dispose scope.
+    /// </summary>
+    public void ForEachRowBlock(int blockRows, Action<Tensor> action)
+    {
+        var block = new float[(long)blockRows * Features];
+        var filled = 0;
+        void Flush()
+        {
+            if (filled == 0)
+                return;
+            using var scope = NewDisposeScope();
+            action(FromRows(block.AsSpan(0, filled * Features), filled));
+            filled = 0;
+        }
+        using (var reader = Open(null))
+        {
+            while (reader.Next(block.AsSpan(filled * Features, Features)))
+            {
+                prepare?.Invoke(block.AsSpan(filled * Features, Features));
+                if (++filled == blockRows)
+                    Flush();
+            }
+            RowsRead += reader.Read;
         }
         Flush();
     }
@@ -214,8 +288,13 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
         using (var reader = Open(null))
         {
             while (reader.Next(batch.AsSpan(filled * Features, Features)))
-                if (reader.IsValidation && ++filled == batchSize)
+            {
+                if (!reader.IsValidation)
+                    continue;
+                prepare?.Invoke(batch.AsSpan(filled * Features, Features));
+                if (++filled == batchSize)
                     Flush();
+            }
             RowsRead += reader.Read;
         }
         Flush();

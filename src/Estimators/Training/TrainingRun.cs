@@ -4,6 +4,7 @@ using Microsoft.ML.Runtime;
 using MLNetAutoencoders.Native;
 using MLNetAutoencoders.Networks;
 using MLNetAutoencoders.Validation;
+using static TorchSharp.torch;
 
 namespace MLNetAutoencoders.Training;
 
@@ -21,8 +22,10 @@ internal sealed class TrainingRun : IDisposable
     private readonly StreamingTrainingData? streaming;
 
     private TrainingRun(IHost host, IChannel channel, AutoencoderOptions options, NetworkDescription description, int seed,
-        TrainingData? data, StreamingTrainingData? streaming, TorchThreads threads)
+        TrainingData? data, StreamingTrainingData? streaming, TorchThreads threads, long rows, FeatureMoments? moments)
     {
+        Rows = rows;
+        Moments = moments;
         this.host = host;
         this.channel = channel;
         Options = options;
@@ -44,6 +47,12 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>The options training runs with (completed by the resolver given to <see cref="Start"/>).</summary>
     public AutoencoderOptions Options { get; }
 
+    /// <summary>The kept rows (training and validation); for streaming without a resolver, known after the first epoch only (0 before).</summary>
+    public long Rows { get; }
+
+    /// <summary>The kept rows' feature moments when <see cref="Start"/> was asked for them, else null.</summary>
+    public FeatureMoments? Moments { get; }
+
     /// <summary>Whether the rows are streamed through cursors rather than held in memory.</summary>
     public bool IsStreaming => streaming is not null;
 
@@ -59,11 +68,12 @@ internal sealed class TrainingRun : IDisposable
     /// the seed, loads the native runtime, sets libtorch's thread count for the run and chooses the path
     /// (<see cref="AutoencoderOptions.DataMode"/>): reads the rows into memory, or prepares to stream them. With
     /// <paramref name="resolve"/>, the options are first completed from the number of rows read and the input size (the
-    /// detector's automatic defaults), so the network is described after the rows are read, and the rows are held in
-    /// memory; without, before (a wrong architecture fails before any row is read).
+    /// detector's automatic defaults), so the network is described after the rows are read (streaming: after a first
+    /// pass that counts them); without, before (a wrong architecture fails before any row is read). With
+    /// <paramref name="moments"/>, the kept rows' <see cref="Moments"/> are computed (streaming: in that first pass).
     /// </summary>
     public static TrainingRun Start(IHost host, IChannel channel, IDataView input, string columnName, AutoencoderOptions options,
-        Func<AutoencoderOptions, int, int, AutoencoderOptions>? resolve = null)
+        Func<AutoencoderOptions, int, int, AutoencoderOptions>? resolve = null, bool moments = false)
     {
         if (options.ImageShape is { } image)
             SchemaChecks.RequireImage(input.Schema, columnName, image);
@@ -77,7 +87,8 @@ internal sealed class TrainingRun : IDisposable
         {
             var split = ValidationSplit.For(seed, options.ValidationFraction);
             var budget = MemoryBudget(options);
-            var mode = resolve is null ? options.DataMode : TrainingDataMode.InMemory;
+            var mode = options.DataMode;
+            var statistics = moments ? new FeatureMoments(inputSize) : null;
             if (mode != TrainingDataMode.Streaming)
                 data = TrainingData.TryLoad(input, columnName, inputSize, options.SkipRowsWithNonFiniteValues, host.CheckAlive, split,
                     mode == TrainingDataMode.Automatic ? budget : null);
@@ -87,16 +98,34 @@ internal sealed class TrainingRun : IDisposable
                     options.ShufflePoolRows, host.CheckAlive, channel);
                 channel.Info($"Training rows streamed through cursors ({(mode == TrainingDataMode.Streaming ? "DataMode = Streaming" : $"more than the memory budget of {budget:N0} bytes")}): " +
                              $"a shuffle pool of {rows.PoolCapacity:N0} rows of {inputSize}.");
-                return new TrainingRun(host, channel, options, description!, seed, null, rows, threads);
+                try
+                {
+                    long kept = 0;
+                    if (resolve is not null || statistics is not null)
+                        kept = rows.ScanRows(statistics is null ? null : statistics.Add);
+                    if (resolve is not null)
+                    {
+                        options = resolve(options, (int)Math.Min(kept, int.MaxValue), inputSize);
+                        description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
+                    }
+                    return new TrainingRun(host, channel, options, description!, seed, null, rows, threads, kept, statistics);
+                }
+                catch
+                {
+                    rows.Dispose();
+                    throw;
+                }
             }
             channel.Info($"Training rows in memory: {data.Rows:N0} rows of {inputSize} ({4L * data.Rows * inputSize:N0} bytes).");
             data.ReportSkipped(channel, columnName);
+            if (statistics is not null)
+                data.ForEachChunk((values, _) => statistics.AddRows(values));
             if (resolve is not null)
             {
                 options = resolve(options, data.Rows, inputSize);
                 description = AutoencoderArchitecture.Describe(options, columnName, inputSize, channel);
             }
-            return new TrainingRun(host, channel, options, description!, seed, data, null, threads);
+            return new TrainingRun(host, channel, options, description!, seed, data, null, threads, data.Rows, statistics);
         }
         catch
         {
@@ -104,6 +133,31 @@ internal sealed class TrainingRun : IDisposable
             threads.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Applies <paramref name="transform"/> (row-major rows in place) to every kept row before training: in memory at
+    /// once, streamed as each row is read.
+    /// </summary>
+    public void Prepare(Action<Span<float>> transform)
+    {
+        if (streaming is not null)
+            streaming.Prepare(transform);
+        else
+            Data.ForEachChunk((values, _) => transform(values));
+    }
+
+    /// <summary>
+    /// Hands the kept rows, prepared, in view order to <paramref name="action"/>: in memory as one tensor, streamed as
+    /// blocks of <paramref name="blockRows"/> rows read by one more cursor pass. A caller batching by
+    /// <paramref name="blockRows"/> inside each call sees the same batches on both paths.
+    /// </summary>
+    public void ForEachRowBlock(int blockRows, Action<Tensor> action)
+    {
+        if (streaming is not null)
+            streaming.ForEachRowBlock(blockRows, action);
+        else
+            action(Data.Tensor);
     }
 
     /// <summary><see cref="AutoencoderOptions.MemoryBudgetBytes"/>, or half of the memory available to the process.</summary>
@@ -118,7 +172,7 @@ internal sealed class TrainingRun : IDisposable
     /// </summary>
     public FittedNetwork Train(string what, string ownerName, string detail = "")
     {
-        var rowCount = data is not null ? $"{data.Rows} rows" : "streamed rows";
+        var rowCount = data is not null ? $"{data.Rows} rows" : Rows > 0 ? $"{Rows} streamed rows" : "streamed rows";
         channel.Info($"Training a {Options.Kind} {what} {Layers(Description)} on {rowCount}{detail} (seed {Seed}).");
         TrainedNetwork trained;
         if (streaming is not null)
