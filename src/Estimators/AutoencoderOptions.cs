@@ -80,7 +80,12 @@ public sealed class AutoencoderOptions
     /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW).</summary>
     public double WeightDecay;
 
-    /// <summary>Fraction of the rows held out for validation, in [0, 0.5]; 0 trains on every row.</summary>
+    /// <summary>
+    /// Fraction of the rows held out for validation, in [0, 0.5]; 0 trains on every row. Each row is held out when a
+    /// hash of its row id (<c>DataViewRowId</c>) and the seed falls below the fraction, so the split needs neither the
+    /// row count nor the rows in memory and is the same in memory and streaming; the number held out is close to, not
+    /// exactly, fraction x rows. A view must give its rows distinct ids (ML.NET's views do).
+    /// </summary>
     public float ValidationFraction;
 
     /// <summary>Stop after this many epochs without validation improvement and keep the best weights; 0 never stops early. Needs a validation fraction.</summary>

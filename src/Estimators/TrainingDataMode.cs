@@ -18,7 +18,8 @@ public enum TrainingDataMode
     /// Every epoch reads the view through a cursor (a shuffling cursor when the view can shuffle and the shuffle pool
     /// cannot hold every row) into a bounded shuffle pool of <see cref="AutoencoderOptions.ShufflePoolRows"/> rows, from
     /// which mini-batches are drawn at random; training holds at most the pool, one batch and (when they fit the
-    /// budget) the validation rows.
+    /// budget) the validation rows. Non-finite rows are rejected or skipped as in memory; under a shuffling cursor the
+    /// error names the first bad row met, by its row id (its position for ML.NET's in-memory and cached views).
     /// </summary>
     Streaming = 2,
 }
