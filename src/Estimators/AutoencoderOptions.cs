@@ -83,7 +83,12 @@ public sealed class AutoencoderOptions
     /// <summary>Weight decay (L2 for Adam and SGD, decoupled for AdamW).</summary>
     public double WeightDecay;
 
-    /// <summary>Fraction of the rows held out for validation, in [0, 0.5]; 0 trains on every row.</summary>
+    /// <summary>
+    /// Fraction of the rows held out for validation, in [0, 0.5]; 0 trains on every row. Each row is held out when a
+    /// hash of its row id (<c>DataViewRowId</c>) and the seed falls below the fraction, so the split needs neither the
+    /// row count nor the rows in memory and is the same in memory and streaming; the number held out is close to, not
+    /// exactly, fraction x rows. A view must give its rows distinct ids (ML.NET's views do).
+    /// </summary>
     public float ValidationFraction;
 
     /// <summary>Stop after this many epochs without validation improvement and keep the best weights; 0 never stops early. Needs a validation fraction.</summary>
@@ -106,6 +111,39 @@ public sealed class AutoencoderOptions
     /// row propagates to that row's outputs.
     /// </summary>
     public bool SkipRowsWithNonFiniteValues;
+
+    /// <summary>
+    /// How training reads its rows: <see cref="TrainingDataMode.Automatic"/> (the default) keeps them in memory when
+    /// they fit <see cref="MemoryBudgetBytes"/> and streams them through cursors otherwise; <see cref="TrainingDataMode.InMemory"/>
+    /// and <see cref="TrainingDataMode.Streaming"/> force a path. Both paths train the same model when the shuffle pool
+    /// holds every training row (same seed, same options).
+    /// </summary>
+    public TrainingDataMode DataMode = TrainingDataMode.Automatic;
+
+    /// <summary>
+    /// The memory training may use for its rows, in bytes: the in-memory tensor (rows x features x 4 bytes) under
+    /// <see cref="TrainingDataMode.Automatic"/>, and the shuffle pool and kept validation rows when streaming. Null (the
+    /// default) is half of the memory available to the process (<c>GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2</c>:
+    /// physical memory or the container's limit). The network, the optimizer state and the view's own caches are not counted.
+    /// </summary>
+    public long? MemoryBudgetBytes;
+
+    /// <summary>
+    /// Streaming: the rows of the shuffle pool, from which mini-batches are drawn at random (when the pool is full, a
+    /// random row leaves it for the next batch and the row read takes its place). The pool holds at most
+    /// min(ShufflePoolRows, MemoryBudgetBytes / (4 x features)) rows. Larger pools shuffle better; a pool holding every
+    /// training row is a full shuffle. Default 65,536.
+    /// </summary>
+    public int ShufflePoolRows = Defaults.ShufflePoolRows;
+
+    /// <summary>
+    /// The number of threads libtorch uses for this <c>Fit</c> (<c>torch.set_num_threads</c>), as ML.NET's trainers'
+    /// <c>NumberOfThreads</c>; at least 1. The previous setting is restored when <c>Fit</c> returns, fails or is
+    /// cancelled. Null (the default) leaves libtorch's process setting as it is (libtorch starts with one thread per
+    /// physical core). The setting is process-global in libtorch: concurrent <c>Fit</c> calls with different values
+    /// interfere with each other, and other TorchSharp work in the process runs with this value while a <c>Fit</c> lasts.
+    /// </summary>
+    public int? NumberOfThreads;
 
     /// <summary>Receives a report after every epoch (ML.NET's log channel gets a line too).</summary>
     public IProgress<AutoencoderTrainingProgress>? Progress;
@@ -154,6 +192,7 @@ public sealed class AutoencoderOptions
     {
         public const int LatentDimension = 32;
         public const int ScoringBatchSize = 1024;
+        public const int ShufflePoolRows = 65536;
 
         /// <summary>The hidden layers a multilayer perceptron gets when <see cref="HiddenLayerSizes"/> is null.</summary>
         public static IReadOnlyList<int> PerceptronHiddenLayerSizes { get; } = [256, 128];

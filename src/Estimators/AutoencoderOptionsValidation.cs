@@ -43,6 +43,10 @@ internal static class AutoencoderOptionsValidation
         if (!(automaticAllowed && o.BatchSize == 0))
             RequirePositive(o.BatchSize, nameof(o.BatchSize));
         RequirePositive(o.ScoringBatchSize, nameof(o.ScoringBatchSize));
+        if (o.NumberOfThreads is { } threads) RequirePositive(threads, nameof(o.NumberOfThreads));
+        RequireDefined(o.DataMode, nameof(o.DataMode));
+        if (o.MemoryBudgetBytes is { } budget && budget < 1) Fail(nameof(o.MemoryBudgetBytes), budget, "a positive number of bytes");
+        RequirePositive(o.ShufflePoolRows, nameof(o.ShufflePoolRows));
         if (!(o.LearningRate > 0) || !double.IsFinite(o.LearningRate)) Fail(nameof(o.LearningRate), o.LearningRate, "a positive finite value");
         if (!(o.WeightDecay >= 0)) Fail(nameof(o.WeightDecay), o.WeightDecay, "a non-negative value");
         if (!(o.Momentum >= 0 && o.Momentum < 1)) Fail(nameof(o.Momentum), o.Momentum, "a value in [0, 1)");

@@ -26,7 +26,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
     /// <summary>A copy of the options this trainer trains with.</summary>
     public AutoencoderAnomalyOptions Options => options.Clone();
 
-    /// <summary>The detector standardizes its features itself and reads its training rows once into memory.</summary>
+    /// <summary>The detector standardizes its features itself and reads its training rows itself (into memory, or streamed through cursors).</summary>
     public TrainerInfo Info { get; } = new(normalization: false, caching: false);
 
     /// <summary>
@@ -43,12 +43,11 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             var resolved = DetectorDefaults.Resolve(autoencoder, rows, features);
             AutoencoderOptionsValidation.ValidateNetworkAndTraining(resolved);
             return resolved;
-        });
+        }, moments: options.Standardize);
         var settings = run.Options;
-        var data = run.Data;
-        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(data) : null;
+        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(run.Moments!) : null;
         if (standardization is not null)
-            data.ForEachChunk((values, _) => standardization.ApplyInPlace(values));
+            run.Prepare(standardization.ApplyInPlace);
         var trained = run.Train("autoencoder anomaly detector", nameof(AutoencoderAnomalyModelParameters), standardization is null ? "" : ", standardized");
 
         var vaeScoring = run.Description.Bottleneck == BottleneckKind.Gaussian
@@ -60,7 +59,7 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             float[]? trainingScores = null;
             if (options.ScoreCodeDensity)
             {
-                var (reconstruction, codes) = model.ScoreParts(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
+                var (reconstruction, codes) = TrainingScoreParts(run, model);
                 (var density, trainingScores) = CodeDensity.Fit(codes, reconstruction, run.Description.LatentDimension, options.CodeDensityReferenceRows, run.Seed,
                     unscaled => model.CodeDistances(unscaled, codes, settings.ScoringBatchSize, host.CheckAlive));
                 model = model.WithCodeDensity(density);
@@ -75,9 +74,9 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             else
             {
                 contamination = options.Contamination;
-                var scores = trainingScores ?? model.ScoreStandardized(data.Tensor, settings.ScoringBatchSize, host.CheckAlive);
+                var scores = trainingScores ?? TrainingScores(run, model);
                 threshold = TrainingStatistics.Quantile(scores, 1 - options.Contamination);
-                channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {data.Rows} training scores.");
+                channel.Info($"Threshold {threshold:G5}: the {1 - options.Contamination:P1} quantile of the {scores.Length} training scores.");
             }
             return new AutoencoderAnomalyPredictionTransformer(host, model, options.FeatureColumnName, threshold, contamination, settings.ScoringBatchSize);
         }
@@ -86,6 +85,33 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             model.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The scores of the kept training rows (one float per row: the threshold is their exact quantile, streamed or not),
+    /// in view order, batched by the scoring batch size on both paths.
+    /// </summary>
+    private float[] TrainingScores(TrainingRun run, AutoencoderAnomalyModelParameters model)
+    {
+        var batch = run.Options.ScoringBatchSize;
+        var scores = new List<float>(checked((int)run.Rows));
+        run.ForEachRowBlock(batch, rows => scores.AddRange(model.ScoreStandardized(rows, batch, host.CheckAlive)));
+        return scores.ToArray();
+    }
+
+    /// <summary>The reconstruction scores and codes of the kept training rows, as <see cref="TrainingScores"/> reads them.</summary>
+    private (float[] Reconstruction, float[] Codes) TrainingScoreParts(TrainingRun run, AutoencoderAnomalyModelParameters model)
+    {
+        var batch = run.Options.ScoringBatchSize;
+        var reconstruction = new List<float>(checked((int)run.Rows));
+        var codes = new List<float>();
+        run.ForEachRowBlock(batch, rows =>
+        {
+            var (r, c) = model.ScoreParts(rows, batch, host.CheckAlive);
+            reconstruction.AddRange(r);
+            codes.AddRange(c);
+        });
+        return (reconstruction.ToArray(), codes.ToArray());
     }
 
     /// <summary>

@@ -4,36 +4,17 @@ namespace MLNetAutoencoders.Anomaly;
 internal static class TrainingStatistics
 {
     /// <summary>
-    /// Mean and population standard deviation of each feature of the training rows. A feature
-    /// whose deviation is negligible next to its magnitude counts as constant and gets scale 1.
+    /// Mean and population standard deviation of each feature of the training rows (their exact streaming moments,
+    /// the same on both training paths). A feature whose deviation is negligible next to its magnitude counts as
+    /// constant and gets scale 1.
     /// </summary>
-    public static FeatureStandardization FitStandardization(Training.TrainingData data)
+    public static FeatureStandardization FitStandardization(Training.FeatureMoments moments)
     {
-        var rows = data.Rows;
-        var features = data.Features;
-        var means = new double[features];
-        data.ForEachChunk((values, _) =>
+        var (means, variances) = moments.Result();
+        var scales = new float[means.Length];
+        for (var j = 0; j < means.Length; j++)
         {
-            for (var start = 0; start < values.Length; start += features)
-                for (var j = 0; j < features; j++)
-                    means[j] += values[start + j];
-        });
-        for (var j = 0; j < features; j++)
-            means[j] /= rows;
-        var squares = new double[features];
-        data.ForEachChunk((values, _) =>
-        {
-            for (var start = 0; start < values.Length; start += features)
-                for (var j = 0; j < features; j++)
-                {
-                    var d = values[start + j] - means[j];
-                    squares[j] += d * d;
-                }
-        });
-        var scales = new float[features];
-        for (var j = 0; j < features; j++)
-        {
-            var deviation = Math.Sqrt(squares[j] / rows);
+            var deviation = Math.Sqrt(variances[j]);
             scales[j] = deviation > 1e-6 * Math.Max(1, Math.Abs(means[j])) ? (float)deviation : 1f;
         }
         return new FeatureStandardization(means.Select(m => (float)m).ToArray(), scales);

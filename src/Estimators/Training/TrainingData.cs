@@ -26,13 +26,14 @@ internal sealed class TrainingData : IDisposable
     private readonly Tensor storage;
     private readonly Tensor? view;
 
-    private TrainingData(Tensor storage, Tensor? view, int rows, int features, long skippedRows)
+    private TrainingData(Tensor storage, Tensor? view, int rows, int features, long skippedRows, bool[]? validation)
     {
         this.storage = storage;
         this.view = view;
         Rows = rows;
         Features = features;
         SkippedRows = skippedRows;
+        IsValidation = validation;
     }
 
     /// <summary>The rows as a contiguous [<see cref="Rows"/>, <see cref="Features"/>] float32 CPU tensor, owned by this object.</summary>
@@ -63,6 +64,9 @@ internal sealed class TrainingData : IDisposable
     /// <summary>Rows read but left out because they held NaN or infinity (only when skipping was asked for).</summary>
     public long SkippedRows { get; }
 
+    /// <summary>Per kept row, whether it is a validation row (<see cref="ValidationSplit"/>); null without a split.</summary>
+    public bool[]? IsValidation { get; }
+
     /// <summary>Rows read from the view: kept plus skipped.</summary>
     public long RowsRead => Rows + SkippedRows;
 
@@ -75,17 +79,30 @@ internal sealed class TrainingData : IDisposable
     /// <summary>
     /// Reads <paramref name="columnName"/>. By default a non-finite value is an error that names the first bad row, so
     /// a NaN never reaches the optimizer and silently ruins the weights; with <paramref name="skipNonFinite"/> such rows
-    /// are left out and counted in <see cref="SkippedRows"/>, and it is an error if no row is left.
+    /// are left out and counted in <see cref="SkippedRows"/>, and it is an error if no row is left. With
+    /// <paramref name="split"/>, each kept row's <see cref="IsValidation"/> flag is set by its row id.
     /// </summary>
     /// <remarks>Libtorch must be loaded. When the view knows its row count the tensor is allocated once at that size;
-    /// otherwise it grows by doubling and is compacted at the end.</remarks>
-    public static TrainingData Load(IDataView data, string columnName, int features, bool skipNonFinite, Action checkAlive)
+    /// otherwise it grows by doubling (never beyond the budget) and is compacted at the end.</remarks>
+    public static TrainingData Load(IDataView data, string columnName, int features, bool skipNonFinite, Action checkAlive,
+        ValidationSplit? split = null) => TryLoad(data, columnName, features, skipNonFinite, checkAlive, split, null)!;
+
+    /// <summary>
+    /// <see cref="Load"/> within <paramref name="budgetBytes"/> (null: no limit): reading stops, everything read is freed
+    /// and null is returned as soon as the rows exceed the budget (the caller then streams); a known row count that
+    /// exceeds it returns null before any row is read.
+    /// </summary>
+    public static TrainingData? TryLoad(IDataView data, string columnName, int features, bool skipNonFinite, Action checkAlive,
+        ValidationSplit? split, long? budgetBytes)
     {
-        var column = data.Schema[columnName];
         var maxRows = Array.MaxLength / features;
+        var budgetRows = budgetBytes is { } budget ? budget / (4L * features) : long.MaxValue;
         var known = data.GetRowCount();
-        var capacity = (int)Math.Max(1, Math.Min(known ?? UnknownCountCapacity, maxRows));
+        if (known > budgetRows)
+            return null;
+        var capacity = (int)Math.Max(1, Math.Min(Math.Min(known ?? UnknownCountCapacity, maxRows), budgetRows));
         var buffer = empty(capacity, features);
+        var validation = split is null ? null : new List<bool>(capacity);
         try
         {
             // Rows are staged in a small managed chunk and copied into the tensor chunk by chunk.
@@ -93,17 +110,19 @@ internal sealed class TrainingData : IDisposable
             var staging = new float[Math.Min(chunkRows, capacity) * features];
             var staged = 0; // rows in staging
             var flushed = 0; // rows already in the tensor
-            void Flush()
+            bool Flush()
             {
                 if (staged == 0)
-                    return;
+                    return true;
                 if (flushed + staged > capacity)
                 {
+                    if ((long)flushed + staged > budgetRows)
+                        return false;
                     // Grown by doubling (row count unknown): a larger tensor, the flushed rows copied natively.
                     if (capacity == maxRows)
                         throw new InvalidOperationException($"Column '{columnName}' has more than {maxRows} rows of {features} values: too many to train on in memory.");
                     while (flushed + staged > capacity)
-                        capacity = (int)Math.Min((long)capacity * 2, maxRows);
+                        capacity = (int)Math.Min(Math.Min((long)capacity * 2, maxRows), budgetRows);
                     var larger = empty(capacity, features);
                     if (flushed > 0)
                     {
@@ -118,65 +137,50 @@ internal sealed class TrainingData : IDisposable
                     TensorData.Write(destination, staging.AsSpan(0, staged * features));
                 flushed += staged;
                 staged = 0;
+                return true;
             }
 
-            var vector = default(VBuffer<float>);
             var rows = 0;
-            long read = 0;
-            long skipped = 0;
-            using (var cursor = data.GetRowCursor(new[] { column }))
+            long read, skipped;
+            using (var reader = new TrainingRowReader(data, columnName, features, skipNonFinite, split, checkAlive))
             {
-                var getter = cursor.GetGetter<VBuffer<float>>(column);
-                while (cursor.MoveNext())
+                while (true)
                 {
-                    if ((read & 1023) == 0)
-                        checkAlive();
-                    getter(ref vector);
-                    if (vector.Length != features)
-                        throw new InvalidOperationException($"Column '{columnName}', row {read}: vector of size {vector.Length}; expected {features}.");
                     if (staged * features == staging.Length)
                     {
-                        Flush();
+                        if (!Flush())
+                        {
+                            buffer.Dispose();
+                            return null;
+                        }
                         if (staging.Length < chunkRows * features)
                             staging = new float[chunkRows * features]; // the first chunk was small: the count was unknown or small
                     }
-                    var row = staging.AsSpan(staged * features, features);
-                    vector.CopyTo(row);
-                    read++;
-                    var bad = FirstNonFinite(row);
-                    if (bad < 0)
-                    {
-                        rows++;
-                        staged++;
-                    }
-                    else if (skipNonFinite)
-                    {
-                        skipped++; // the next row overwrites this one
-                    }
-                    else
-                    {
-                        throw new InvalidOperationException(
-                            $"Column '{columnName}', row {read - 1}: value {row[bad]} at index {bad}. Training data must be finite; remove or impute such rows first " +
-                            $"(e.g. mlContext.Data.FilterRowsByMissingValues or mlContext.Transforms.ReplaceMissingValues), or set {nameof(AutoencoderOptions.SkipRowsWithNonFiniteValues)} to skip them.");
-                    }
+                    if (!reader.Next(staging.AsSpan(staged * features, features)))
+                        break;
+                    validation?.Add(reader.IsValidation);
+                    rows++;
+                    staged++;
                 }
+                read = reader.Read;
+                skipped = reader.Skipped;
             }
-            Flush();
-            if (read == 0)
-                throw new InvalidOperationException($"Column '{columnName}' has no rows: cannot train an autoencoder on empty data.");
-            if (rows == 0)
-                throw new InvalidOperationException(
-                    $"Column '{columnName}': all {read} rows read hold NaN or infinity and were skipped ({nameof(AutoencoderOptions.SkipRowsWithNonFiniteValues)}): " +
-                    $"{skipped} of {read} rows skipped, none left to train an autoencoder on.");
+            if (!Flush())
+            {
+                buffer.Dispose();
+                return null;
+            }
+            TrainingRowReader.RequireRows(columnName, read, rows, skipped);
+            var flags = validation?.ToArray();
             if (rows == capacity)
-                return new TrainingData(buffer, null, rows, features, skipped);
+                return new TrainingData(buffer, null, rows, features, skipped, flags);
             if (capacity - rows <= rows / 8)
-                return new TrainingData(buffer, buffer.narrow(0, 0, rows), rows, features, skipped); // a few skipped rows: keep the slack
+                return new TrainingData(buffer, buffer.narrow(0, 0, rows), rows, features, skipped, flags); // a few skipped rows: keep the slack
             Tensor compact;
             using (var head = buffer.narrow(0, 0, rows))
                 compact = head.clone(); // grown by doubling, or many rows skipped
             buffer.Dispose();
-            return new TrainingData(compact, null, rows, features, skipped);
+            return new TrainingData(compact, null, rows, features, skipped, flags);
         }
         catch
         {
@@ -185,18 +189,13 @@ internal sealed class TrainingData : IDisposable
         }
     }
 
-    private static int FirstNonFinite(ReadOnlySpan<float> row)
-    {
-        for (var j = 0; j < row.Length; j++)
-            if (!float.IsFinite(row[j]))
-                return j;
-        return -1;
-    }
-
     /// <summary>Logs how many rows were skipped, if any.</summary>
-    public void ReportSkipped(IChannel channel, string columnName)
+    public void ReportSkipped(IChannel channel, string columnName) => ReportSkipped(channel, columnName, SkippedRows, RowsRead);
+
+    /// <summary>Logs that <paramref name="skipped"/> of <paramref name="read"/> rows were skipped, if any (both paths word it alike).</summary>
+    public static void ReportSkipped(IChannel channel, string columnName, long skipped, long read)
     {
-        if (SkippedRows > 0)
-            channel.Warning($"Skipped {SkippedRows} of {RowsRead} training rows of column '{columnName}' holding NaN or infinity; training on the other {Rows}.");
+        if (skipped > 0)
+            channel.Warning($"Skipped {skipped} of {read} training rows of column '{columnName}' holding NaN or infinity; training on the other {read - skipped}.");
     }
 }

@@ -10,24 +10,18 @@ namespace MLNetAutoencoders.Training;
 internal sealed record TrainedNetwork(AutoencoderNetwork Network, float[] TrainingLoss, float[] ValidationLoss);
 
 /// <summary>
-/// The one training loop: shuffled mini-batches over an in-memory tensor, one dispose scope per batch, an
-/// optional validation split with early stopping that keeps the best weights, progress after each epoch,
-/// and cancellation checked before each batch.
+/// The one training loop: shuffled mini-batches from the rows in memory or streamed (<see cref="ITrainingRows"/>), one
+/// dispose scope per batch, an optional validation split with early stopping that keeps the best weights, progress
+/// after each epoch, and cancellation checked before each batch.
 /// </summary>
 internal static class TrainingLoop
 {
     // TorchSharp initialises layers from its global generator: serialise seeding and construction.
     private static readonly object GlobalSeedLock = new();
 
-    public static TrainedNetwork Train(TrainingData data, NetworkDescription description, AutoencoderOptions options, int seed,
+    public static TrainedNetwork Train(ITrainingRows rows, NetworkDescription description, AutoencoderOptions options, int seed,
         IChannel channel, Action checkAlive)
     {
-        var random = new Random(seed);
-        var order = Enumerable.Range(0, data.Rows).ToArray();
-        random.Shuffle(order);
-        var validationRows = (int)Math.Floor(data.Rows * options.ValidationFraction);
-        var trainRows = data.Rows - validationRows;
-
         AutoencoderNetwork network;
         lock (GlobalSeedLock)
         {
@@ -40,18 +34,10 @@ internal static class TrainingLoop
         try
         {
             using var generator = new Generator((ulong)seed);
-            // The training rows are never copied: batches gather them from the data tensor through the shuffled order
-            // (the same rows, in the same order, as gathering from a shuffled copy). Only the validation rows are copied.
-            var all = data.Tensor;
-            using var trainIndex = tensor(order.Take(trainRows).Select(i => (long)i).ToArray());
-            Tensor? validation = null;
-            if (validationRows > 0)
-            {
-                using var validationIndex = tensor(order.Skip(trainRows).Select(i => (long)i).ToArray());
-                validation = all.index_select(0, validationIndex);
-            }
-            using var validationOwner = validation;
-            var (featureMin, featureMax) = FeatureRange(all, trainIndex, validationRows > 0);
+            // Only salt-and-pepper corruption reads the feature range; streaming pays a pass over the view for it.
+            var (featureMin, featureMax) = options is { Kind: AutoencoderKind.Denoising, Corruption: CorruptionKind.SaltAndPepper }
+                ? rows.FeatureRange()
+                : (zeros(1, rows.Features), zeros(1, rows.Features));
             using var featureMinOwner = featureMin;
             using var featureMaxOwner = featureMax;
             var objective = TrainingObjective.Create(network, options, options.NumberOfEpochs, featureMin, featureMax, generator);
@@ -62,26 +48,27 @@ internal static class TrainingLoop
             var bestValidation = float.PositiveInfinity;
             var epochsWithoutImprovement = 0;
             var clock = Stopwatch.StartNew();
-            var batchSize = Math.Min(options.BatchSize, trainRows);
+            // Streaming learns the row count in the first epoch; a batch never exceeds the training rows.
+            var batchSize = (int)Math.Min(options.BatchSize, Math.Max(1, rows.TrainingRows == 0 ? options.BatchSize : rows.TrainingRows));
             for (var epoch = 0; epoch < options.NumberOfEpochs; epoch++)
             {
                 network.train();
-                using var permutation = randperm(trainRows, generator: generator);
-                using var epochOrder = trainIndex.index_select(0, permutation);
                 double sum = 0;
                 var batches = 0;
-                for (var start = 0; start < trainRows; start += batchSize)
+                rows.TrainEpoch(epoch, batchSize, generator, batch =>
                 {
                     checkAlive();
-                    using var scope = NewDisposeScope();
-                    var batch = all.index_select(0, epochOrder.narrow(0, start, Math.Min(batchSize, trainRows - start)));
                     optimizer.ZeroGrad();
                     var loss = objective.Loss(batch, epoch, deterministic: false);
                     loss.backward();
                     optimizer.Step();
                     sum += loss.item<float>();
                     batches++;
-                }
+                });
+                if (rows.TrainingRows == 0)
+                    throw new InvalidOperationException(
+                        $"{nameof(AutoencoderOptions.ValidationFraction)} = {options.ValidationFraction} held out all {rows.ValidationRows} rows for validation; none is left to train on. Lower it or add rows.");
+                batchSize = (int)Math.Min(batchSize, rows.TrainingRows);
                 var epochLoss = (float)(sum / batches);
                 if (!float.IsFinite(epochLoss))
                     throw new InvalidOperationException(
@@ -89,9 +76,9 @@ internal static class TrainingLoop
                 trainingLoss.Add(epochLoss);
 
                 float? epochValidation = null;
-                if (validation is not null)
+                if (rows.ValidationRows > 0)
                 {
-                    epochValidation = Evaluate(network, objective, validation, epoch, batchSize);
+                    epochValidation = Evaluate(network, objective, rows, epoch, batchSize);
                     validationLoss.Add(epochValidation.Value);
                     if (epochValidation.Value < bestValidation)
                     {
@@ -108,8 +95,11 @@ internal static class TrainingLoop
                 var elapsed = clock.Elapsed;
                 var remaining = TimeSpan.FromTicks(elapsed.Ticks / (epoch + 1) * (options.NumberOfEpochs - epoch - 1));
                 channel.Info($"Autoencoder epoch {epoch + 1}/{options.NumberOfEpochs}: training loss {epochLoss:G5}" +
-                             (epochValidation is { } v ? $", validation loss {v:G5}" : "") + $", {elapsed.TotalSeconds:F1}s elapsed, ~{remaining.TotalSeconds:F0}s left");
-                options.Progress?.Report(new AutoencoderTrainingProgress(epoch + 1, options.NumberOfEpochs, epochLoss, epochValidation, elapsed, remaining));
+                             (epochValidation is { } v ? $", validation loss {v:G5}" : "") + $", {rows.RowsRead} rows read, {elapsed.TotalSeconds:F1}s elapsed, ~{remaining.TotalSeconds:F0}s left");
+                options.Progress?.Report(new AutoencoderTrainingProgress(epoch + 1, options.NumberOfEpochs, epochLoss, epochValidation, elapsed, remaining)
+                {
+                    RowsRead = rows.RowsRead,
+                });
 
                 if (options.EarlyStoppingPatience > 0 && epochsWithoutImprovement >= options.EarlyStoppingPatience)
                 {
@@ -133,46 +123,19 @@ internal static class TrainingLoop
         }
     }
 
-    /// <summary>
-    /// Feature-wise minimum and maximum ([1, features] each) over the training rows; without a validation split those
-    /// are all rows, else they are gathered in chunks so that no copy of the training rows is made.
-    /// </summary>
-    private static (Tensor Min, Tensor Max) FeatureRange(Tensor all, Tensor trainIndex, bool subset)
-    {
-        if (!subset)
-            return (all.amin(new long[] { 0 }, keepdim: true), all.amax(new long[] { 0 }, keepdim: true));
-        const int chunk = 8192;
-        Tensor? min = null, max = null;
-        var rows = trainIndex.shape[0];
-        for (long start = 0; start < rows; start += chunk)
-        {
-            using var scope = NewDisposeScope();
-            var part = all.index_select(0, trainIndex.narrow(0, start, Math.Min(chunk, rows - start)));
-            var partMin = part.amin(new long[] { 0 }, keepdim: true);
-            var partMax = part.amax(new long[] { 0 }, keepdim: true);
-            var newMin = min is null ? partMin : minimum(min, partMin);
-            var newMax = max is null ? partMax : maximum(max, partMax);
-            min?.Dispose();
-            max?.Dispose();
-            min = newMin.DetachFromDisposeScope();
-            max = newMax.DetachFromDisposeScope();
-        }
-        return (min!, max!);
-    }
-
-    private static float Evaluate(AutoencoderNetwork network, TrainingObjective objective, Tensor data, int epoch, int batchSize)
+    private static float Evaluate(AutoencoderNetwork network, TrainingObjective objective, ITrainingRows rows, int epoch, int batchSize)
     {
         network.eval();
         using var noGrad = no_grad();
         double sum = 0;
-        var rows = data.shape[0];
-        for (long start = 0; start < rows; start += batchSize)
+        long count = 0;
+        rows.ForEachValidationBatch(batchSize, batch =>
         {
-            using var scope = NewDisposeScope();
-            var count = Math.Min(batchSize, rows - start);
-            sum += objective.Loss(data.narrow(0, start, count), epoch, deterministic: true).item<float>() * count;
-        }
-        return (float)(sum / rows);
+            var size = batch.shape[0];
+            sum += objective.Loss(batch, epoch, deterministic: true).item<float>() * size;
+            count += size;
+        });
+        return (float)(sum / count);
     }
 
     private static void Snapshot(AutoencoderNetwork network, Dictionary<string, Tensor> best)
