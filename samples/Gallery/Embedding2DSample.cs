@@ -84,7 +84,7 @@ public static class Embedding2DSample
         var autoencoderAccuracy = NearestNeighbors.Accuracy(codeTrain, data.Train.Labels, codeTest, data.Test.Labels, Neighbors);
         var pcaAccuracy = NearestNeighbors.Accuracy(pcaTrain, data.Train.Labels, pcaTest, data.Test.Labels, Neighbors);
 
-        var autoencoderTitle = $"{(network == SampleArchitecture.Conv ? "Convolutional autoencoder" : "Autoencoder")} {architecture}: " +
+        var autoencoderTitle = $"{(network == SampleArchitecture.Conv ? "Conv autoencoder" : "Autoencoder")} {architecture}: " +
                                $"{Neighbors}-NN test accuracy {autoencoderAccuracy:P1}";
         var (imagePath, autoencoderPoints, pcaPoints) = Draw(Path.Combine(settings.OutputDirectory, "embedding2d.png"), data, codeTest, pcaTest,
             autoencoderTitle,

@@ -72,7 +72,7 @@ public sealed class Embedding2DSampleTests : IDisposable
         var json = conv.AssertResultsFile(result.ResultsPath, Embedding2DSample.ResultsName, Embedding2DSample.Project, ConvRows);
         AssertConvolutionalNetwork(result.Network, new[] { 256, 64 }, latentDimension: 2, json, "1x28x28-conv[32,64]-256-64-2");
         Assert.Equal((result.AutoencoderAccuracy, result.PcaAccuracy), ((double)json["autoencoderAccuracy"]!, (double)json["pcaAccuracy"]!));
-        Assert.Equal($"Convolutional autoencoder 1x28x28-conv[32,64]-256-64-2: 5-NN test accuracy {result.AutoencoderAccuracy:P1}", result.AutoencoderTitle);
+        Assert.Equal($"Conv autoencoder 1x28x28-conv[32,64]-256-64-2: 5-NN test accuracy {result.AutoencoderAccuracy:P1}", result.AutoencoderTitle);
         Assert.Equal(result.TestRows, result.AutoencoderPoints.Count);
         Assert.All(result.AutoencoderPoints, p => Assert.True(double.IsFinite(p.X) && double.IsFinite(p.Y), $"point ({p.X}, {p.Y})"));
     }
