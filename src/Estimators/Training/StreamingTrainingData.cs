@@ -222,7 +222,13 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
     /// <paramref name="action"/> as [rows, features] tensors of <paramref name="blockRows"/> rows (the last may be
     /// shorter), each in its own dispose scope.
     /// </summary>
-    public void ForEachRowBlock(int blockRows, Action<Tensor> action)
+    public void ForEachRowBlock(int blockRows, Action<Tensor> action) => ForEachBlock(blockRows, validationOnly: false, action);
+
+    /// <summary>
+    /// One pass in view order over the kept rows (only the validation rows with <paramref name="validationOnly"/>),
+    /// prepared, handed to <paramref name="action"/> in blocks of <paramref name="blockRows"/> rows, each in its own dispose scope.
+    /// </summary>
+    private void ForEachBlock(int blockRows, bool validationOnly, Action<Tensor> action)
     {
         var block = new float[(long)blockRows * Features];
         var filled = 0;
@@ -238,6 +244,8 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
         {
             while (reader.Next(block.AsSpan(filled * Features, Features)))
             {
+                if (validationOnly && !reader.IsValidation)
+                    continue;
                 prepare?.Invoke(block.AsSpan(filled * Features, Features));
                 if (++filled == blockRows)
                     Flush();
@@ -273,31 +281,8 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             }
             return;
         }
-        if (ValidationRows == 0)
-            return;
-        var batch = new float[(long)batchSize * Features];
-        var filled = 0;
-        void Flush()
-        {
-            if (filled == 0)
-                return;
-            using var scope = NewDisposeScope();
-            evaluate(FromRows(batch.AsSpan(0, filled * Features), filled));
-            filled = 0;
-        }
-        using (var reader = Open(null))
-        {
-            while (reader.Next(batch.AsSpan(filled * Features, Features)))
-            {
-                if (!reader.IsValidation)
-                    continue;
-                prepare?.Invoke(batch.AsSpan(filled * Features, Features));
-                if (++filled == batchSize)
-                    Flush();
-            }
-            RowsRead += reader.Read;
-        }
-        Flush();
+        if (ValidationRows > 0)
+            ForEachBlock(batchSize, validationOnly: true, evaluate);
     }
 
     /// <summary>A seed per epoch and use, fixed by the training seed (HashCode differs between processes).</summary>
