@@ -17,6 +17,8 @@ const string Usage = """
       anomaly   <fmnist|tabular|suite|throughput|all> [options]: anomaly detectors (AnomalyBenchmark.cs; anomaly --help)
       sampler   [options]: VAE sampler generation vs a raw decoder forward (SamplerBenchmark.cs; sampler --help)
       soak      [options]: 30 epochs then 1M rows scored, memory and live tensors (SoakBenchmark.cs; soak --help)
+      streaming [options]: training beyond memory (issue 16): peak memory over 10M generated rows, streaming vs
+                in-memory throughput and quality, a multi-GB CSV through TextLoader, 1 vs 2 threads (streaming --help)
       readme    rewrite the generated blocks of README.md and benchmarks/README.md from the results files
     Options of speed, quality, memory, profile, all:
       --epochs N    speed/profile: epochs per Fit (default 3; throughput counts epochs 2..N); quality: default 20
@@ -52,6 +54,10 @@ try
             return SamplerBenchmark.Run(args[1..]);
         case "soak":
             return SoakBenchmark.Run(args[1..]);
+        case "streaming":
+            return StreamingBenchmark.Run(args[1..]);
+        case StreamingChild.Command:
+            return StreamingChild.Run(args[1..]);
         case "readme":
             var changed = ReadmeBlocks.Rewrite(RepositoryPaths.Root);
             Console.WriteLine(changed.Count == 0 ? "README blocks already match the results files." : "Rewritten: " + string.Join(", ", changed));
