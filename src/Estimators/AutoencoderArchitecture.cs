@@ -13,7 +13,8 @@ internal static class AutoencoderArchitecture
     /// The network <paramref name="options"/> describe for inputs of <paramref name="inputSize"/> read from
     /// <paramref name="inputColumnName"/>; an undercomplete network must be smaller than its input, the other kinds
     /// get a warning on <paramref name="channel"/>. With an image shape the network is convolutional (its stages from
-    /// ConvolutionChannels, then the HiddenLayerSizes dense layers: none when null), and the caller has checked that the column holds that image.
+    /// ConvolutionChannels, then the HiddenLayerSizes dense layers), and the caller has checked that the column holds that image.
+    /// Null HiddenLayerSizes are automatic: [256, 128] for a perceptron, none after a convolutional network's stages.
     /// </summary>
     public static NetworkDescription Describe(AutoencoderOptions options, string inputColumnName, int inputSize, IChannel channel)
     {

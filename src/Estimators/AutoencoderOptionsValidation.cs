@@ -24,8 +24,8 @@ internal static class AutoencoderOptionsValidation
     /// <summary>
     /// Checks the kind, architecture, variant settings and training, but not the column names: the anomaly detector
     /// ignores those and checks only this. With <paramref name="automaticAllowed"/> (the detector, before it sees the
-    /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 mean "automatic" (null HiddenLayerSizes are automatic everywhere). With an
-    /// ImageShape, the convolution stages must fit the image.
+    /// data), a LatentDimension, NumberOfEpochs or BatchSize of 0 mean "automatic"; null HiddenLayerSizes are automatic
+    /// everywhere. With an ImageShape, the convolution stages must fit the image.
     /// </summary>
     public static void ValidateNetworkAndTraining(AutoencoderOptions o, bool automaticAllowed = false)
     {
