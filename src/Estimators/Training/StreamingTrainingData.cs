@@ -325,8 +325,8 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             ForEachBlock(batchSize, validationOnly: true, evaluate);
     }
 
-    /// <summary>A seed per epoch and use, fixed by the training seed (HashCode differs between processes).</summary>
-    private int EpochSeed(int epoch, int use) => unchecked(seed * 1_000_003 + epoch * 2 + use);
+    /// <summary>A seed per epoch and use (0: the shuffling cursor, 1: the pool's evictions), fixed by the training seed (HashCode differs between processes).</summary>
+    internal int EpochSeed(int epoch, int use) => unchecked(seed * 1_000_003 + epoch * 2 + use);
 
     public void Dispose() => validation?.Dispose();
 }
