@@ -13,9 +13,19 @@ namespace MLNetAutoencoders.Training;
 /// The first pass checks the rows (size, non-finite values) as in-memory loading does and counts them.
 /// </summary>
 /// <remarks>
+/// <para>
+/// The rows are read ahead on one background thread (<see cref="RowReadAhead"/>): while the training thread steps on a
+/// mini-batch, the reader fills the next ones (cursor, checks, <see cref="Prepare"/>, the validation split and the pool's
+/// evictions), in managed arrays only; the training thread makes the tensors. The reading is sequential, so the batches
+/// and their order are those of a single thread. At the end of a pass the training thread, once the reader has ended,
+/// does the first pass's bookkeeping and empties the pool, so the pool is never used by two threads at once. Evaluation
+/// batches read from the view (<see cref="ForEachRowBlock"/>, validation rows not kept) are read ahead the same way.
+/// </para>
+/// <para>
 /// When the pool holds every training row, an epoch's batches are the in-memory path's: the pool then holds the
 /// training rows in view order, and it empties through the same permutation (<see cref="InMemoryTrainingRows.InitialOrder"/>
 /// composed with a <c>randperm</c> from the training generator, which nothing else draws from before).
+/// </para>
 /// </remarks>
 internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
 {
@@ -116,56 +126,41 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
 
     public void TrainEpoch(int epoch, int batchSize, Generator generator, Action<Tensor> step)
     {
-        var batch = new float[(long)batchSize * Features];
-        var filled = 0;
-        void Flush()
-        {
-            if (filled == 0)
-                return;
-            using var scope = NewDisposeScope();
-            step(FromRows(batch.AsSpan(0, filled * Features), filled));
-            filled = 0;
-        }
-
+        var shuffle = shuffleCursor ? new Random(EpochSeed(epoch, 0)) : null;
         var evictions = new Random(EpochSeed(epoch, 1));
         pool.Clear();
-        long trainingRows = 0, validationRows = 0;
-        using (var reader = Open(shuffleCursor ? new Random(EpochSeed(epoch, 0)) : null))
+        var pass = default(Pass);
+        float[] batch;
+        int filled;
+        // The reading (cursor, checks, pool) runs one thread ahead of the steps; the batches are the same, in the same order.
+        using (var readAhead = RowReadAhead.Start(batchSize, Features, ahead => pass = ReadTrainingPass(shuffle, evictions, ahead)))
         {
-            while (reader.Next(scratch))
+            foreach (var full in readAhead.FullBatches())
+                Hand(step, full, batchSize);
+            (batch, filled) = readAhead.Rest;
+        }
+        RowsRead += pass.Read;
+        if (!counted)
+        {
+            if (keptValidation is null && pass.ValidationRows > 0)
+                channel.Info($"Streaming: the validation rows exceed the memory budget; they are read again for each evaluation.");
+            CheckedRows(pass.Read, pass.Skipped, pass.TrainingRows + pass.ValidationRows);
+            TrainingRows = pass.TrainingRows;
+            ValidationRows = pass.ValidationRows;
+            if (keptValidation is { Count: > 0 })
             {
-                prepare?.Invoke(scratch);
-                if (reader.IsValidation)
+                validation = empty(keptValidation.Count, Features);
+                for (var i = 0; i < keptValidation.Count; i++)
                 {
-                    validationRows++;
-                    if (!counted)
-                        Keep(scratch);
-                    continue;
+                    using var row = validation.narrow(0, i, 1);
+                    TensorData.Write(row, keptValidation[i]);
                 }
-                trainingRows++;
-                if (pool.Add(scratch, evictions, batch.AsSpan(filled * Features, Features)) && ++filled == batchSize)
-                    Flush();
             }
-            RowsRead += reader.Read;
-            if (!counted)
-            {
-                CheckedRows(reader, trainingRows + validationRows);
-                TrainingRows = trainingRows;
-                ValidationRows = validationRows;
-                if (keptValidation is { Count: > 0 })
-                {
-                    validation = empty(keptValidation.Count, Features);
-                    for (var i = 0; i < keptValidation.Count; i++)
-                    {
-                        using var row = validation.narrow(0, i, 1);
-                        TensorData.Write(row, keptValidation[i]);
-                    }
-                }
-                keptValidation = null;
-                counted = true;
-            }
+            keptValidation = null;
+            counted = true;
         }
 
+        // The pool's rest leaves through the training generator, on this thread, after the evicted batches' steps.
         if (pool.Count > 0)
         {
             var order = InMemoryTrainingRows.InitialOrder(seed, pool.Count);
@@ -176,20 +171,53 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             {
                 pool.Row(order[k]).CopyTo(batch.AsSpan(filled * Features, Features));
                 if (++filled == batchSize)
-                    Flush();
+                {
+                    Hand(step, batch, filled);
+                    filled = 0;
+                }
             }
         }
-        Flush();
+        Hand(step, batch, filled);
+    }
+
+    /// <summary>What one training pass read: rows read (kept and skipped), skipped, training and validation rows.</summary>
+    private readonly record struct Pass(long Read, long Skipped, long TrainingRows, long ValidationRows);
+
+    /// <summary>
+    /// The read-ahead thread's part of an epoch: every row through the checks and <see cref="prepare"/>; validation rows
+    /// counted (and kept, on the first pass); training rows into the pool, whose evictions fill the batches.
+    /// Touches no tensor, and nothing the training thread reads before the pass ends.
+    /// </summary>
+    private Pass ReadTrainingPass(Random? shuffle, Random evictions, RowReadAhead ahead)
+    {
+        long trainingRows = 0, validationRows = 0;
+        using var reader = Open(shuffle);
+        while (reader.Next(scratch))
+        {
+            ahead.ThrowIfStopped();
+            prepare?.Invoke(scratch);
+            if (reader.IsValidation)
+            {
+                validationRows++;
+                if (!counted)
+                    Keep(scratch);
+                continue;
+            }
+            trainingRows++;
+            if (pool.Add(scratch, evictions, ahead.Slot))
+                ahead.Commit();
+        }
+        return new Pass(reader.Read, reader.Skipped, trainingRows, validationRows);
     }
 
     /// <summary>The first complete pass's checks and counts: no rows, or none kept, is an error; skipped rows are logged once.</summary>
-    private void CheckedRows(TrainingRowReader reader, long kept)
+    private void CheckedRows(long read, long skipped, long kept)
     {
         if (checkedRows)
             return;
-        TrainingRowReader.RequireRows(columnName, reader.Read, kept, reader.Skipped);
-        SkippedRows = reader.Skipped;
-        TrainingData.ReportSkipped(channel, columnName, reader.Skipped, reader.Read);
+        TrainingRowReader.RequireRows(columnName, read, kept, skipped);
+        SkippedRows = skipped;
+        TrainingData.ReportSkipped(channel, columnName, skipped, read);
         checkedRows = true;
     }
 
@@ -213,7 +241,7 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             kept++;
         }
         RowsRead += reader.Read;
-        CheckedRows(reader, kept);
+        CheckedRows(reader.Read, reader.Skipped, kept);
         return kept;
     }
 
@@ -230,32 +258,45 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
     /// </summary>
     private void ForEachBlock(int blockRows, bool validationOnly, Action<Tensor> action)
     {
-        var block = new float[(long)blockRows * Features];
-        var filled = 0;
-        void Flush()
+        long read = 0;
+        using (var readAhead = RowReadAhead.Start(blockRows, Features, ahead => read = ReadBlocks(validationOnly, ahead)))
         {
-            if (filled == 0)
-                return;
-            using var scope = NewDisposeScope();
-            action(FromRows(block.AsSpan(0, filled * Features), filled));
-            filled = 0;
+            foreach (var full in readAhead.FullBatches())
+                Hand(action, full, blockRows);
+            var (rest, count) = readAhead.Rest;
+            Hand(action, rest, count);
         }
-        using (var reader = Open(null))
-        {
-            while (reader.Next(block.AsSpan(filled * Features, Features)))
-            {
-                if (validationOnly && !reader.IsValidation)
-                    continue;
-                prepare?.Invoke(block.AsSpan(filled * Features, Features));
-                if (++filled == blockRows)
-                    Flush();
-            }
-            RowsRead += reader.Read;
-        }
-        Flush();
+        RowsRead += read;
     }
 
-    /// <summary>Keeps a validation row of the first pass while the kept rows fit the budget; beyond, none are kept.</summary>
+    /// <summary>The read-ahead thread's part of <see cref="ForEachBlock"/>: the kept rows, each read straight into its block. Returns the rows read.</summary>
+    private long ReadBlocks(bool validationOnly, RowReadAhead ahead)
+    {
+        using var reader = Open(null);
+        while (reader.Next(ahead.Slot))
+        {
+            ahead.ThrowIfStopped();
+            if (validationOnly && !reader.IsValidation)
+                continue;
+            prepare?.Invoke(ahead.Slot);
+            ahead.Commit();
+        }
+        return reader.Read;
+    }
+
+    /// <summary>Hands the first <paramref name="count"/> rows of <paramref name="rows"/> to <paramref name="action"/> as a tensor in its own dispose scope (none for no rows).</summary>
+    private void Hand(Action<Tensor> action, ReadOnlySpan<float> rows, int count)
+    {
+        if (count == 0)
+            return;
+        using var scope = NewDisposeScope();
+        action(FromRows(rows[..(count * Features)], count));
+    }
+
+    /// <summary>
+    /// Keeps a validation row of the first pass while the kept rows fit the budget; beyond, none are kept (logged by the
+    /// training thread after the pass: this runs on the read-ahead thread).
+    /// </summary>
     private void Keep(float[] row)
     {
         if (keptValidation is null)
@@ -263,7 +304,6 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
         if (keptValidation.Count >= validationBudgetRows)
         {
             keptValidation = null;
-            channel.Info($"Streaming: the validation rows exceed the memory budget; they are read again for each evaluation.");
             return;
         }
         keptValidation.Add((float[])row.Clone());
@@ -285,8 +325,8 @@ internal sealed class StreamingTrainingData : ITrainingRows, IDisposable
             ForEachBlock(batchSize, validationOnly: true, evaluate);
     }
 
-    /// <summary>A seed per epoch and use, fixed by the training seed (HashCode differs between processes).</summary>
-    private int EpochSeed(int epoch, int use) => unchecked(seed * 1_000_003 + epoch * 2 + use);
+    /// <summary>A seed per epoch and use (0: the shuffling cursor, 1: the pool's evictions), fixed by the training seed (HashCode differs between processes).</summary>
+    internal int EpochSeed(int epoch, int use) => unchecked(seed * 1_000_003 + epoch * 2 + use);
 
     public void Dispose() => validation?.Dispose();
 }

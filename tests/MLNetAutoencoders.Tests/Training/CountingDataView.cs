@@ -5,13 +5,32 @@ namespace MLNetAutoencoders.Tests.Training;
 
 /// <summary>
 /// A view over another that counts the cursors opened on it and the rows they read, and can act when a given number of
-/// rows has been read in total (e.g. cancel). <paramref name="hideRowCount"/> makes its row count unknown.
+/// rows has been read in total (e.g. cancel, or throw). It also records the cursors still open and the threads that
+/// read rows (streaming reads on a background thread). <paramref name="hideRowCount"/> makes its row count unknown.
 /// </summary>
 internal sealed class CountingDataView(IDataView inner, bool hideRowCount = false, bool canShuffle = true) : IDataView
 {
+    private long rowsRead;
+    private int openCursors;
+    private readonly HashSet<Thread> readingThreads = new();
+
     public int CursorsOpened { get; private set; }
 
-    public long RowsRead { get; private set; }
+    /// <summary>Rows read so far (safe to read from any thread while another reads the view).</summary>
+    public long RowsRead => Volatile.Read(ref rowsRead);
+
+    /// <summary>Cursors opened and not yet disposed.</summary>
+    public int OpenCursors => Volatile.Read(ref openCursors);
+
+    /// <summary>Every thread that has moved a cursor of this view.</summary>
+    public Thread[] ReadingThreads
+    {
+        get
+        {
+            lock (readingThreads)
+                return readingThreads.ToArray();
+        }
+    }
 
     /// <summary>Cursors opened with a random source (shuffling cursors).</summary>
     public int ShufflingCursors { get; private set; }
@@ -28,6 +47,7 @@ internal sealed class CountingDataView(IDataView inner, bool hideRowCount = fals
     public DataViewRowCursor GetRowCursor(IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand = null)
     {
         CursorsOpened++;
+        Interlocked.Increment(ref openCursors);
         if (rand is not null && CanShuffle)
             ShufflingCursors++;
         return new Cursor(this, inner.GetRowCursor(columnsNeeded, CanShuffle ? rand : null));
@@ -38,6 +58,8 @@ internal sealed class CountingDataView(IDataView inner, bool hideRowCount = fals
 
     private sealed class Cursor(CountingDataView owner, DataViewRowCursor inner) : DataViewRowCursor
     {
+        private bool disposed;
+
         public override long Position => inner.Position;
         public override long Batch => inner.Batch;
         public override DataViewSchema Schema => inner.Schema;
@@ -49,15 +71,21 @@ internal sealed class CountingDataView(IDataView inner, bool hideRowCount = fals
         {
             if (!inner.MoveNext())
                 return false;
-            owner.RowsRead++;
-            owner.OnRow?.Invoke(owner.RowsRead);
+            lock (owner.readingThreads)
+                owner.readingThreads.Add(Thread.CurrentThread);
+            var read = Interlocked.Increment(ref owner.rowsRead);
+            owner.OnRow?.Invoke(read);
             return true;
         }
 
         protected override void Dispose(bool disposing)
         {
-            if (disposing)
+            if (disposing && !disposed)
+            {
+                disposed = true;
                 inner.Dispose();
+                Interlocked.Decrement(ref owner.openCursors);
+            }
             base.Dispose(disposing);
         }
     }
