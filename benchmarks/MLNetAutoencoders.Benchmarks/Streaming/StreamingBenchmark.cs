@@ -160,34 +160,49 @@ internal static class StreamingBenchmark
         return new FashionMnistSplit(FashionMnistSplitName.Train, pixels, labels, $"{rows:N0} generated rows", isEmbeddedSubset: false);
     }
 
+    /// <summary>
+    /// Streaming against in-memory training, paired per repeat in an ABBA order (streaming, in memory, in memory,
+    /// streaming; the next repeat starts with in memory): a drift of the machine's speed within a repeat then weighs on
+    /// both sides alike. Each side's figure is its two Fits' samples over their summed seconds.
+    /// </summary>
     private static void Throughput(StreamingSettings settings, FashionMnistSplit rows, Report report)
     {
         var ml = new MLContext(seed: 1);
         var data = rows.ToDataView(ml);
-        Console.WriteLine($"Throughput: streaming vs in memory, {settings.Epochs} epochs over the same {rows.Count:N0} rows (in memory), {settings.Repeats} paired repeats...");
+        Console.WriteLine($"Throughput: streaming vs in memory, {settings.Epochs} epochs over the same {rows.Count:N0} rows (in memory), {settings.Repeats} paired repeats, each two Fits per side in ABBA order...");
         var steady = new List<Pair>();
         var wall = new List<Pair>();
         for (var r = 0; r < settings.Repeats; r++)
         {
-            (double Steady, double Wall, double Foreign) streaming = default, inMemory = default;
-            for (var side = 0; side < 2; side++)
+            var streaming = new List<(double Steady, double Wall, double Foreign)>();
+            var inMemory = new List<(double Steady, double Wall, double Foreign)>();
+            foreach (var isStreaming in r % 2 == 0 ? new[] { true, false, false, true } : new[] { false, true, true, false })
             {
-                if ((side + r) % 2 == 0)
-                    streaming = Time("Fit, streaming", ml, data, rows.Count, Options(TrainingDataMode.Streaming, settings.Epochs, 1, settings.PoolRows, settings.Threads));
+                if (isStreaming)
+                    streaming.Add(Time("Fit, streaming", ml, data, rows.Count, Options(TrainingDataMode.Streaming, settings.Epochs, 1, settings.PoolRows, settings.Threads)));
                 else
-                    inMemory = Time("Fit, in memory", ml, data, rows.Count, Options(TrainingDataMode.InMemory, settings.Epochs, 1, settings.PoolRows, settings.Threads));
+                    inMemory.Add(Time("Fit, in memory", ml, data, rows.Count, Options(TrainingDataMode.InMemory, settings.Epochs, 1, settings.PoolRows, settings.Threads)));
             }
             var label = $"repeat {r + 1}";
-            var foreign = Math.Max(streaming.Foreign, inMemory.Foreign);
-            steady.Add(new Pair(streaming.Steady, inMemory.Steady, label, foreign, RunRecord.LoadAverage()));
-            wall.Add(new Pair(streaming.Wall, inMemory.Wall, label, foreign, RunRecord.LoadAverage()));
-            Console.WriteLine($"  {label}: streaming {streaming.Steady:N0} samples/s steady, in memory {inMemory.Steady:N0} (ratio {streaming.Steady / inMemory.Steady:F3}); other processes {foreign:F2} cores");
+            var foreign = streaming.Concat(inMemory).Max(t => t.Foreign);
+            var (streamingSteady, inMemorySteady) = (Pooled(streaming.Select(t => t.Steady)), Pooled(inMemory.Select(t => t.Steady)));
+            steady.Add(new Pair(streamingSteady, inMemorySteady, label, foreign, RunRecord.LoadAverage()));
+            wall.Add(new Pair(Pooled(streaming.Select(t => t.Wall)), Pooled(inMemory.Select(t => t.Wall)), label, foreign, RunRecord.LoadAverage()));
+            Console.WriteLine($"  {label}: streaming {streamingSteady:N0} samples/s steady ({string.Join(", ", streaming.Select(t => t.Steady.ToString("N0")))}), " +
+                              $"in memory {inMemorySteady:N0} ({string.Join(", ", inMemory.Select(t => t.Steady.ToString("N0")))}); ratio {streamingSteady / inMemorySteady:F3}; other processes {foreign:F2} cores");
         }
         report.Add(Measurement.Paired("Fit, streaming", $"training samples/s (epochs 2..{settings.Epochs}) over {rows.Count:N0} rows", "in-memory training, same network and rows",
             steady, Target.AtLeast(ThroughputTarget), minimumSamples: Verdict.MinimumRepeats,
-            note: $"DataMode Streaming (ShufflePoolRows {settings.PoolRows:N0}; the rows' view can shuffle) vs InMemory; {settings.Threads} threads"));
+            note: $"DataMode Streaming (ShufflePoolRows {settings.PoolRows:N0}; the rows' view can shuffle) vs InMemory; {settings.Threads} threads; per repeat two Fits a side in ABBA order, pooled"));
         report.Add(Measurement.Paired("Fit, streaming", $"Fit() wall samples/s ({settings.Epochs} epochs, reading included)", "in-memory Fit() wall", wall,
             note: "informational: in memory reads the rows once, streaming every epoch"));
+    }
+
+    /// <summary>Rates of equal amounts of work pooled: the samples of all over the seconds of all (the harmonic mean).</summary>
+    private static double Pooled(IEnumerable<double> rates)
+    {
+        var all = rates.ToArray();
+        return all.Length / all.Sum(rate => 1 / rate);
     }
 
     private static (double Steady, double Wall, double Foreign) Time(string what, MLContext ml, IDataView data, int rows, AutoencoderOptions options)

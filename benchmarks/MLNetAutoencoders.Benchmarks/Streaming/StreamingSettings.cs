@@ -11,7 +11,8 @@ internal sealed class StreamingSettings
           --rows N            memory: rows of the lazily generated view, one epoch streamed (default 10,000,000 = 31 GB as floats)
           --throughput-rows N throughput, threads: rows generated once into memory, trained by both paths (default 200,000)
           --epochs N          throughput, threads: epochs per Fit; samples/s counts epochs 2..N (default 3)
-          --repeats N         throughput, threads: paired repeats, order rotating (default 5, the least for a verdict)
+          --repeats N         throughput, threads: paired repeats (default 5, the least for a verdict); throughput
+                              runs each side twice per repeat in ABBA order, threads once, order rotating
           --quality-rows N    quality: the first N rows of the lazy view, trained by both paths (default 1,000,000)
           --quality-epochs N  quality: epochs of both paths (default 2)
           --seeds N           quality: seeds 1..N (default 3, the least for a verdict)
