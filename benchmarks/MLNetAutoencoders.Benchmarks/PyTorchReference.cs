@@ -48,7 +48,7 @@ internal static class PyTorchReference
             arguments.Add(arch);
             if (network.IsConvolutional)
                 arguments.AddRange([string.Join(',', BenchmarkNetwork.Channels),
-                    BenchmarkNetwork.Dense.Length == 0 ? "none" : string.Join(',', BenchmarkNetwork.Dense)]);
+                    BenchmarkNetwork.DenseLayers(latent) is { Length: > 0 } dense ? string.Join(',', dense) : "none"]);
             keys.Add("parameters");
         }
         var (values, output) = PythonReference.RunWithOutput(Script, arguments, timeout, [.. keys]);

@@ -99,7 +99,7 @@ internal static class QualityBenchmark
         {
             epochs, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = rows, testRows = data.Test.Count,
             network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels,
-            parameters = conv.Description().ParameterCount, parametersLatent2 = conv.Description(2).ParameterCount,
+            parameters = conv.Description().ParameterCount, denseLatent2 = BenchmarkNetwork.MapDense, parametersLatent2 = conv.Description(2).ParameterCount,
         };
         var vsPyTorch = new List<Pair>();
         var vsMlp = new List<Pair>();
@@ -134,7 +134,8 @@ internal static class QualityBenchmark
         report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs {mlp.Label} (ours, same run; lower is better)",
             $"ours {mlp.Label}, same seed", vsMlp, Target.AtMost(ConvolutionalMseOfMlp), "paired per seed", Verdict.MinimumSeeds));
         report.Add(Measurement.Samples("Quality", $"conv AE-2 5-NN test accuracy after {epochs} epochs (higher is better)", knn, labels,
-            Target.AtLeast(ConvolutionalKnnTarget), "per seed; brute-force 5-NN, train codes as the reference set", minimumSamples: Verdict.MinimumSeeds));
+            Target.AtLeast(ConvolutionalKnnTarget), $"per seed; the stages, then dense [{string.Join(", ", BenchmarkNetwork.MapDense)}] to the code; brute-force 5-NN, train codes as the reference set",
+            minimumSamples: Verdict.MinimumSeeds));
         report.Add(Measurement.Paired("Quality", "conv AE-2 5-NN test accuracy vs the MLP's (informational)", "ours MLP AE-2 (784-512-256-2), same seed", knnVsMlp));
         report.Add(Measurement.Samples("Speed", "PyTorch conv AE-32 training samples/s (the script's steady figure; informational)", pyTorchSpeed, labels,
             note: "from the reference runs above; speed --network conv compares ours with the raw TorchSharp loop"));
