@@ -186,6 +186,13 @@ internal sealed class Report
         Console.WriteLine($"  note: {note}");
     }
 
+    /// <summary>Rates of equal amounts of work pooled: the samples of all over the seconds of all (the harmonic mean).</summary>
+    public static double Pooled(IEnumerable<double> rates)
+    {
+        var all = rates.ToArray();
+        return all.Length / all.Sum(rate => 1 / rate);
+    }
+
     public static double Median(IEnumerable<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();

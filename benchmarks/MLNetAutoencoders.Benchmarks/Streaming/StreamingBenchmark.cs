@@ -185,9 +185,9 @@ internal static class StreamingBenchmark
             }
             var label = $"repeat {r + 1}";
             var foreign = streaming.Concat(inMemory).Max(t => t.Foreign);
-            var (streamingSteady, inMemorySteady) = (Pooled(streaming.Select(t => t.Steady)), Pooled(inMemory.Select(t => t.Steady)));
+            var (streamingSteady, inMemorySteady) = (Report.Pooled(streaming.Select(t => t.Steady)), Report.Pooled(inMemory.Select(t => t.Steady)));
             steady.Add(new Pair(streamingSteady, inMemorySteady, label, foreign, RunRecord.LoadAverage()));
-            wall.Add(new Pair(Pooled(streaming.Select(t => t.Wall)), Pooled(inMemory.Select(t => t.Wall)), label, foreign, RunRecord.LoadAverage()));
+            wall.Add(new Pair(Report.Pooled(streaming.Select(t => t.Wall)), Report.Pooled(inMemory.Select(t => t.Wall)), label, foreign, RunRecord.LoadAverage()));
             Console.WriteLine($"  {label}: streaming {streamingSteady:N0} samples/s steady ({string.Join(", ", streaming.Select(t => t.Steady.ToString("N0")))}), " +
                               $"in memory {inMemorySteady:N0} ({string.Join(", ", inMemory.Select(t => t.Steady.ToString("N0")))}); ratio {streamingSteady / inMemorySteady:F3}; other processes {foreign:F2} cores");
         }
@@ -196,13 +196,6 @@ internal static class StreamingBenchmark
             note: $"DataMode Streaming (ShufflePoolRows {settings.PoolRows:N0}; the rows' view can shuffle) vs InMemory; {settings.Threads} threads; per repeat two Fits a side in ABBA order, pooled"));
         report.Add(Measurement.Paired("Fit, streaming", $"Fit() wall samples/s ({settings.Epochs} epochs, reading included)", "in-memory Fit() wall", wall,
             note: "informational: in memory reads the rows once, streaming every epoch"));
-    }
-
-    /// <summary>Rates of equal amounts of work pooled: the samples of all over the seconds of all (the harmonic mean).</summary>
-    private static double Pooled(IEnumerable<double> rates)
-    {
-        var all = rates.ToArray();
-        return all.Length / all.Sum(rate => 1 / rate);
     }
 
     private static (double Steady, double Wall, double Foreign) Time(string what, MLContext ml, IDataView data, int rows, AutoencoderOptions options)
