@@ -163,7 +163,7 @@ internal sealed class AnomalySettings
         var hidden = a.HiddenLayerSizes is null ? "auto" : string.Join('-', a.HiddenLayerSizes);
         var image = a.ImageShape is null ? "" : $"{a.ImageShape}, convolutions {string.Join('-', a.ConvolutionChannels)}, then ";
         return $"{(overridden ? "OVERRIDES " + string.Join(' ', overrideNames) : "defaults")}: {image}{a.Kind} {hidden}-{Auto(a.LatentDimension)}, " +
-               string.Create(CultureInfo.InvariantCulture, $"{a.HiddenActivation}, {Auto(a.NumberOfEpochs)} epochs, batch {Auto(a.BatchSize)}, lr {a.LearningRate}, standardize {o.Standardize}, ") +
+               string.Create(CultureInfo.InvariantCulture, $"{a.HiddenActivation}, {Auto(a.NumberOfEpochs)} epochs, batch {Auto(a.BatchSize)}, lr {a.LearningRate}, standardize {o.Standardize?.ToString() ?? "auto"}, ") +
                string.Create(CultureInfo.InvariantCulture, $"code density {(o.ScoreCodeDensity ? $"on ({o.CodeDensityReferenceRows} reference rows)" : "off")}, contamination {o.Contamination}");
     }
 

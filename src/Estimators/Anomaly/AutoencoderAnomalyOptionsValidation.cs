@@ -22,7 +22,7 @@ internal static class AutoencoderAnomalyOptionsValidation
         OptionChecks.RequireDefined(o.VaeScore, nameof(o.VaeScore));
         if (o.VaeScoringSamples < 1 || o.VaeScoringSamples > VaeScoring.MaxSamples)
             OptionChecks.Fail(nameof(o.VaeScoringSamples), o.VaeScoringSamples, $"in [1, {VaeScoring.MaxSamples}]");
-        if (o.Standardize)
+        if (o.StandardizesFeatures)
         {
             var a = o.Autoencoder;
             if (AutoencoderOptionsValidation.ProbabilisticOutputReader(a) is not null)

@@ -43,9 +43,9 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             var resolved = DetectorDefaults.Resolve(autoencoder, rows, features);
             AutoencoderOptionsValidation.ValidateNetworkAndTraining(resolved);
             return resolved;
-        }, moments: options.Standardize);
+        }, moments: options.StandardizesFeatures);
         var settings = run.Options;
-        var standardization = options.Standardize ? TrainingStatistics.FitStandardization(run.Moments!) : null;
+        var standardization = options.StandardizesFeatures ? TrainingStatistics.FitStandardization(run.Moments!) : null;
         if (standardization is not null)
             run.Prepare(standardization.ApplyInPlace);
         var trained = run.Train("autoencoder anomaly detector", nameof(AutoencoderAnomalyModelParameters), standardization is null ? "" : ", standardized");

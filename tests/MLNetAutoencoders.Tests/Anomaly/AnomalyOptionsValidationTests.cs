@@ -59,6 +59,18 @@ public class AnomalyOptionsValidationTests
     }
 
     [Fact]
+    public void AnImageIsNotStandardizedByDefaultSoASigmoidOutputIsAcceptedUnlessStandardizationIsAskedFor()
+    {
+        var image = PlantedOutliers.CircleDetector();
+        image.Autoencoder.OutputActivation = Activation.Sigmoid;
+        image.Autoencoder.ImageShape = new ImageShape(1, 4, 4);
+
+        Ml.AnomalyDetection.Trainers.Autoencoder(image);
+        image.Standardize = true;
+        Assert.Contains("set Standardize = false", Assert.Throws<ArgumentException>(() => Ml.AnomalyDetection.Trainers.Autoencoder(image)).Message);
+    }
+
+    [Fact]
     public void ThresholdScoringSamplesAndTheAutoencoderOptionsAreChecked()
     {
         var threshold = PlantedOutliers.CircleDetector();

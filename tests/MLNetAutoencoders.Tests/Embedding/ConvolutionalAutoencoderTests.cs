@@ -154,6 +154,7 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         var reloaded = loaded.Transform(test);
 
         Assert.Equal(Image, detector.Model.Architecture.ImageShape);
+        Assert.False(detector.Model.IsStandardized); // an image's pixels share one scale: automatic standardization leaves them as they are
         Assert.Empty(detector.Model.Architecture.HiddenSizes);
         Assert.Equal(2, detector.Model.Architecture.LatentDimension);
         var scores = scored.ScalarColumn("Score");
@@ -163,6 +164,29 @@ public sealed class ConvolutionalAutoencoderTests : IDisposable
         Assert.Equal(scored.GetColumn<bool>("PredictedLabel").ToArray(), reloaded.GetColumn<bool>("PredictedLabel").ToArray());
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => detector.Transform(Images(ml, 1, seed: 3, 3, 4, 4)));
         Assert.Contains("ImageShape 1 x 4 x 4 describes 16", ex.Message);
+    }
+
+    [Fact]
+    public void AConvolutionalDetectorStandardizesItsPixelsWhenAskedAndThenScoresDifferently()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = Images(ml, Rows, seed: 1);
+        var test = Images(ml, 20, seed: 2);
+        AutoencoderAnomalyOptions Options(bool? standardize) => new()
+        {
+            Autoencoder = Convolutional(AutoencoderAnomalyOptions.DefaultAutoencoder()),
+            Standardize = standardize,
+        };
+
+        using var automatic = ml.AnomalyDetection.Trainers.Autoencoder(Options(null)).Fit(train);
+        using var off = ml.AnomalyDetection.Trainers.Autoencoder(Options(false)).Fit(train);
+        using var on = ml.AnomalyDetection.Trainers.Autoencoder(Options(true)).Fit(train);
+
+        Assert.False(automatic.Model.IsStandardized);
+        Assert.True(on.Model.IsStandardized);
+        Assert.Equal(Image.Size, on.Model.FeatureMeans.Count);
+        Assert.Equal(off.Transform(test).ScalarColumn("Score"), automatic.Transform(test).ScalarColumn("Score"));
+        Assert.NotEqual(off.Transform(test).ScalarColumn("Score"), on.Transform(test).ScalarColumn("Score"));
     }
 
     [Fact]

@@ -102,6 +102,7 @@ public static class GoldenModelCatalog
             (ml, data) => (ml.AnomalyDetection.Trainers.Autoencoder(new AutoencoderAnomalyOptions
             {
                 Autoencoder = TinyConvolutional(AutoencoderKind.Undercomplete), Contamination = 0.1f, ScoreCodeDensity = true,
+                Standardize = true, // explicit since images are no longer standardized by default: the file keeps its standardization block
             }).Fit(data), ["Score", "PredictedLabel"]));
         yield return new("embedding-mlp-undercomplete", "AutoencoderEmbeddingTransformer, Undercomplete, 16-8-3, 2 epochs (a multilayer perceptron written as description version 2)",
             (ml, data) => (ml.Transforms.Autoencoder(Tiny(AutoencoderKind.Undercomplete)).Fit(data), EmbeddingOutputs));
