@@ -26,7 +26,7 @@ internal sealed class AnomalySettings
           --threads N         torch.set_num_threads (default: leave as set)
           --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
         Detector overrides (default: the detector's defaults; reported results use none):
-          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --no-standardize  --vae-score S  --no-density  --density-rows N
+          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --standardize  --no-standardize  --vae-score S  --no-density  --density-rows N
         fmnist runs two detectors of ours: the MLP one (the defaults) and the convolutional one (the defaults with
         ImageShape 1 x 28 x 28); the overrides apply to the MLP detector, or with --image to the convolutional one,
         the other running at its defaults as the same-run baseline.
@@ -111,6 +111,7 @@ internal sealed class AnomalySettings
                 case "--batch": s.Override(option, NextInt(), (o, v) => o.Autoencoder.BatchSize = v); break;
                 case "--lr": s.Override(option, double.Parse(Next(), CultureInfo.InvariantCulture), (o, v) => o.Autoencoder.LearningRate = v); break;
                 case "--no-standardize": s.Override(option, false, (o, v) => o.Standardize = v); break;
+                case "--standardize": s.Override(option, true, (o, v) => o.Standardize = v); break;
                 case "--vae-score": s.Override(option, Enum.Parse<VaeAnomalyScore>(Next(), ignoreCase: true), (o, v) => o.VaeScore = v); break;
                 default: throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             }
