@@ -408,7 +408,6 @@ internal static class SpeedBenchmark
         return latencies;
     }
 
-    /// <summary>Tensor from the row's array, encoder forward without grad, codes copied to a new array.</summary>
     /// <summary>
     /// The Fit sides of repeat <paramref name="repeat"/> (0 ours, 1 the raw loop, 2 PyTorch, 3 native convolutions), so
     /// that drift in machine load favours no side: with one run a side the order rotates between repeats; with two, ours
@@ -423,6 +422,7 @@ internal static class SpeedBenchmark
         return new[] { a, b, b, a }.Concat(others.Select((_, i) => others[(i + repeat) % others.Length]));
     }
 
+    /// <summary>Tensor from the row's array, encoder forward without grad, codes copied to a new array.</summary>
     private static List<double> RawSingleRowLatencies(AutoencoderNetwork network, float[][] images) =>
         SingleRowLatencies(images, x => _ = network.Code(network.EncoderOutput(x)).data<float>().ToArray());
 
