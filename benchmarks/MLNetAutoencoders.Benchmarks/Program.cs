@@ -33,6 +33,8 @@ const string Usage = """
       --network mlp|conv  speed, quality: the network measured (default mlp, FMNIST-MLP-32: results/<command>.json);
                     conv: the convolutional autoencoder (1 x 28 x 28, channels 32, 64) -> results/<command>-conv.json,
                     with the targets of issue 15 (quality: vs PyTorch's conv network and our MLP of the same run)
+      --map-epochs N  quality --network conv: epochs of both 2-D maps (default 50)
+      --maps-only   quality --network conv: the 2-D maps only (no 32-D networks, no PyTorch; a custom run)
       --verbose     print every epoch
     A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
@@ -69,6 +71,8 @@ try
     var verbose = false;
     var network = BenchmarkNetwork.Mlp;
     var scoringOnly = false;
+    var mapsOnly = false;
+    int? mapEpochs = null;
     string? results = null;
     for (var i = 1; i < args.Length; i++)
     {
@@ -85,6 +89,8 @@ try
             case "--network": network = BenchmarkNetwork.Parse(i + 1 < args.Length ? args[++i] : throw new ArgumentException("Missing value after --network.")); break;
             case "--verbose": verbose = true; break;
             case "--scoring-only": scoringOnly = true; break;
+            case "--map-epochs": mapEpochs = Next(); break;
+            case "--maps-only": mapsOnly = true; break;
             default:
                 Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
                 return 2;
@@ -116,7 +122,7 @@ try
             case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly, network); break;
             case "quality":
                 if (network.IsConvolutional)
-                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, seeds, verbose, report);
+                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report, mapsOnly);
                 else
                     QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
                 break;
