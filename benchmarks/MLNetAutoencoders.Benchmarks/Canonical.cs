@@ -62,7 +62,7 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
     public static readonly int[] MapDense = [512, 256];
 
     /// <summary>
-    /// Epochs of the 2-D maps in <c>quality --network conv</c>, ours conv and MLP alike: a 2-D code keeps separating the
+    /// Epochs of the 2-D maps in <c>quality --network conv --maps</c>, ours conv and MLP alike: a 2-D code keeps separating the
     /// classes after 20 epochs (PyTorch's conv network with <see cref="MapDense"/>, seed 1, 5-NN test accuracy 0.7185
     /// after 20 epochs, 0.7458 after 50).
     /// </summary>

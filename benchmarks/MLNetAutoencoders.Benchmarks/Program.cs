@@ -33,8 +33,9 @@ const string Usage = """
       --network mlp|conv  speed, quality: the network measured (default mlp, FMNIST-MLP-32: results/<command>.json);
                     conv: the convolutional autoencoder (1 x 28 x 28, channels 32, 64) -> results/<command>-conv.json,
                     with the targets of issue 15 (quality: vs PyTorch's conv network and our MLP of the same run)
-      --map-epochs N  quality --network conv: epochs of both 2-D maps (default 50)
-      --maps-only   quality --network conv: the 2-D maps only (no 32-D networks, no PyTorch; a custom run)
+      --maps        quality --network conv: the 2-D maps (ours conv and MLP AE-2, 5-NN) -> results/quality-conv-maps.json;
+                    without it the 32-D part (vs PyTorch and our MLP) -> results/quality-conv.json
+      --map-epochs N  quality --network conv --maps: epochs of both 2-D maps (default 50)
       --verbose     print every epoch
     A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
@@ -71,7 +72,7 @@ try
     var verbose = false;
     var network = BenchmarkNetwork.Mlp;
     var scoringOnly = false;
-    var mapsOnly = false;
+    var maps = false;
     int? mapEpochs = null;
     string? results = null;
     for (var i = 1; i < args.Length; i++)
@@ -90,7 +91,7 @@ try
             case "--verbose": verbose = true; break;
             case "--scoring-only": scoringOnly = true; break;
             case "--map-epochs": mapEpochs = Next(); break;
-            case "--maps-only": mapsOnly = true; break;
+            case "--maps": maps = true; break;
             default:
                 Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
                 return 2;
@@ -100,6 +101,11 @@ try
     if (commands.Any(c => c is not ("speed" or "quality" or "memory" or "profile")))
     {
         Console.Error.WriteLine($"Unknown command {args[0]}.\n{Usage}");
+        return 2;
+    }
+    if (maps && !(network.IsConvolutional && commands.SequenceEqual(["quality"])))
+    {
+        Console.Error.WriteLine($"--maps applies to quality --network conv only.\n{Usage}");
         return 2;
     }
     if (network.IsConvolutional && commands.Any(c => c is not ("speed" or "quality")))
@@ -116,13 +122,13 @@ try
     var data = BenchmarkData.Load(rows);
     foreach (var name in commands)
     {
-        var report = new Report(network.ResultsName(name), args);
+        var report = new Report(network.ResultsName(name) + (maps ? "-maps" : ""), args);
         switch (name)
         {
             case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly, network); break;
             case "quality":
                 if (network.IsConvolutional)
-                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report, mapsOnly);
+                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report, maps);
                 else
                     QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
                 break;

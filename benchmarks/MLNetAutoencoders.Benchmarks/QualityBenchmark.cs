@@ -83,12 +83,14 @@ internal static class QualityBenchmark
     /// <summary>
     /// <c>quality --network conv</c> (design §10-11), per seed: our convolutional AE-32 against PyTorch's network of the
     /// same architecture (its parameter count checked against ours) and against our FMNIST-MLP-32 trained in the same
-    /// run with the same seed; our convolutional AE-2's 5-NN test accuracy against the absolute target, with our MLP
-    /// AE-2 of the same run beside it. PyTorch's convolutional AE-2 is not trained: no target needs it.
+    /// run with the same seed. With <paramref name="maps"/> (<c>--maps</c>, its own results file, so that each part fits
+    /// a working session) instead: our convolutional AE-2's 5-NN test accuracy against the absolute target after
+    /// <paramref name="mapEpochs"/> epochs, with our MLP AE-2 of the same run beside it. PyTorch's convolutional AE-2 is
+    /// not trained: no target needs it.
     /// </summary>
-    public static void RunConvolutional(BenchmarkData data, int epochs, int mapEpochs, int seeds, bool verbose, Report report, bool mapsOnly = false)
+    public static void RunConvolutional(BenchmarkData data, int epochs, int mapEpochs, int seeds, bool verbose, Report report, bool maps = false)
     {
-        if (!mapsOnly)
+        if (!maps)
             PyTorchReference.Require(data);
         var conv = BenchmarkNetwork.Conv;
         var mlp = BenchmarkNetwork.Mlp;
@@ -98,7 +100,7 @@ internal static class QualityBenchmark
         var rows = data.Train.Count;
         report.Details["settings"] = new
         {
-            epochs, mapEpochs, mapsOnly, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = rows, testRows = data.Test.Count,
+            epochs = maps ? mapEpochs : epochs, maps, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = rows, testRows = data.Test.Count,
             network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels,
             parameters = conv.Description().ParameterCount, denseLatent2 = BenchmarkNetwork.MapDense, parametersLatent2 = conv.Description(2).ParameterCount,
         };
@@ -112,7 +114,7 @@ internal static class QualityBenchmark
         {
             var label = $"seed {seed}";
             labels.Add(label);
-            if (!mapsOnly)
+            if (!maps)
             {
                 Console.WriteLine($"Quality ({label}): {conv.Label} and {mlp.Label}, {epochs} epochs on {rows:N0} rows...");
                 var convMse = TestMse(ml, conv.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {conv.Label}");
@@ -124,14 +126,17 @@ internal static class QualityBenchmark
                 vsPyTorch.Add(new Pair(convMse, py.TestMse, label));
                 vsMlp.Add(new Pair(convMse, mlpMse, label));
             }
-            Console.WriteLine($"Quality ({label}): both networks with LatentDimension = 2, {mapEpochs} epochs...");
-            var convKnn = Knn5(ml, conv.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours conv AE-2");
-            var mlpKnn = Knn5(ml, mlp.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours MLP AE-2");
-            knn.Add(convKnn);
-            knnVsMlp.Add(new Pair(convKnn, mlpKnn, label));
+            if (maps)
+            {
+                Console.WriteLine($"Quality ({label}): both networks with LatentDimension = 2, {mapEpochs} epochs...");
+                var convKnn = Knn5(ml, conv.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours conv AE-2");
+                var mlpKnn = Knn5(ml, mlp.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours MLP AE-2");
+                knn.Add(convKnn);
+                knnVsMlp.Add(new Pair(convKnn, mlpKnn, label));
+            }
         }
 
-        if (!mapsOnly)
+        if (!maps)
         {
             report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs PyTorch (same architecture, same seed; lower is better)",
                 $"{PyTorchReference.Name}, same conv network", vsPyTorch, Target.AtMost(1 + Tolerance),
@@ -139,11 +144,14 @@ internal static class QualityBenchmark
             report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs {mlp.Label} (ours, same run; lower is better)",
                 $"ours {mlp.Label}, same seed", vsMlp, Target.AtMost(ConvolutionalMseOfMlp), "paired per seed", Verdict.MinimumSeeds));
         }
-        report.Add(Measurement.Samples("Quality", $"conv AE-2 5-NN test accuracy after {mapEpochs} epochs (higher is better)", knn, labels,
-            Target.AtLeast(ConvolutionalKnnTarget), $"per seed; the stages, then dense [{string.Join(", ", BenchmarkNetwork.MapDense)}] to the code; brute-force 5-NN, train codes as the reference set",
-            minimumSamples: Verdict.MinimumSeeds));
-        report.Add(Measurement.Paired("Quality", "conv AE-2 5-NN test accuracy vs the MLP's (informational)", "ours MLP AE-2 (784-512-256-2), same seed", knnVsMlp));
-        if (!mapsOnly)
+        if (maps)
+        {
+            report.Add(Measurement.Samples("Quality", $"conv AE-2 5-NN test accuracy after {mapEpochs} epochs (higher is better)", knn, labels,
+                Target.AtLeast(ConvolutionalKnnTarget), $"per seed; the stages, then dense [{string.Join(", ", BenchmarkNetwork.MapDense)}] to the code; brute-force 5-NN, train codes as the reference set",
+                minimumSamples: Verdict.MinimumSeeds));
+            report.Add(Measurement.Paired("Quality", "conv AE-2 5-NN test accuracy vs the MLP's (informational)", "ours MLP AE-2 (784-512-256-2), same seed", knnVsMlp));
+        }
+        else
             report.Add(Measurement.Samples("Speed", "PyTorch conv AE-32 training samples/s (the script's steady figure; informational)", pyTorchSpeed, labels,
                 note: "from the reference runs above; speed --network conv compares ours with the raw TorchSharp loop"));
     }

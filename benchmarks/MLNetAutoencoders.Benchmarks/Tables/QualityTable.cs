@@ -24,6 +24,9 @@ internal static partial class ResultsTables
         return MeasurementTable(results, "per seed (ours / reference)", PerSeed) + "\n" + NetworkLine(network) + RunLine(results) + "\n";
     }
 
+    /// <summary>results/quality-conv-maps.json (<c>quality --network conv --maps</c>): the 2-D maps' 5-NN accuracy, as <see cref="QualityConv"/> renders.</summary>
+    public static string QualityConvMaps(JsonNode results) => QualityConv(results);
+
     private static string PerSeed(JsonNode m)
     {
         var labels = m["labels"]!.AsArray();

@@ -23,6 +23,7 @@ public class ConvolutionalBenchmarkTablesTests
     [Theory]
     [InlineData("speed-conv", "SpeedConv")]
     [InlineData("quality-conv", "QualityConv")]
+    [InlineData("quality-conv-maps", "QualityConvMaps")]
     public void EachConvolutionalResultsFileHasTheRendererItsBlockNames(string block, string renderer)
     {
         Assert.Equal(renderer, ReadmeBlocks.Renderer(block).Name);
