@@ -80,12 +80,12 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
     public bool IsConvolutional => ReferenceArch == "conv";
 
     /// <summary>
-    /// Fits of ours and of the raw loop per speed repeat: the convolutional network runs each twice in ABBA order (ours,
+    /// Whether a speed repeat times ours and the raw loop twice each: the convolutional network does, in ABBA order (ours,
     /// raw, raw, ours; the next repeat starts with raw), pooled, as the streaming throughput does: within one run its raw
     /// loop alone swung from 1,773 to 3,386 samples/s (results/speed-conv.json at 12ff5e0), a drift that one Fit a side
     /// turns into a ratio. The MLP keeps one a side (results/speed.json was measured so).
     /// </summary>
-    public int FitRunsPerSide => IsConvolutional ? 2 : 1;
+    public bool FitsInAbbaPairs => IsConvolutional;
 
     /// <summary>The <c>--network</c> value's network.</summary>
     public static BenchmarkNetwork Parse(string name) => name switch

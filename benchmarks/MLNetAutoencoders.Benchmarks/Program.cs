@@ -127,8 +127,10 @@ try
         {
             case "speed": SpeedBenchmark.Run(data, epochs ?? 3, repeats, verbose, report, scoringOnly, network); break;
             case "quality":
-                if (network.IsConvolutional)
-                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report, maps);
+                if (maps)
+                    QualityBenchmark.RunConvolutionalMaps(data, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report);
+                else if (network.IsConvolutional)
+                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, seeds, verbose, report);
                 else
                     QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
                 break;

@@ -83,77 +83,80 @@ internal static class QualityBenchmark
     /// <summary>
     /// <c>quality --network conv</c> (design §10-11), per seed: our convolutional AE-32 against PyTorch's network of the
     /// same architecture (its parameter count checked against ours) and against our FMNIST-MLP-32 trained in the same
-    /// run with the same seed. With <paramref name="maps"/> (<c>--maps</c>, its own results file, so that each part fits
-    /// a working session) instead: our convolutional AE-2's 5-NN test accuracy against the absolute target after
-    /// <paramref name="mapEpochs"/> epochs, with our MLP AE-2 of the same run beside it. PyTorch's convolutional AE-2 is
-    /// not trained: no target needs it.
+    /// run with the same seed.
     /// </summary>
-    public static void RunConvolutional(BenchmarkData data, int epochs, int mapEpochs, int seeds, bool verbose, Report report, bool maps = false)
+    public static void RunConvolutional(BenchmarkData data, int epochs, int seeds, bool verbose, Report report)
     {
-        if (!maps)
-            PyTorchReference.Require(data);
-        var conv = BenchmarkNetwork.Conv;
-        var mlp = BenchmarkNetwork.Mlp;
-        var ml = new MLContext(seed: 1);
-        var train = data.Train.ToDataView(ml);
-        var test = data.Test.ToDataView(ml);
-        var rows = data.Train.Count;
-        report.Details["settings"] = new
-        {
-            epochs = maps ? mapEpochs : epochs, maps, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = rows, testRows = data.Test.Count,
-            network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels,
-            parameters = conv.Description().ParameterCount, denseLatent2 = BenchmarkNetwork.MapDense, parametersLatent2 = conv.Description(2).ParameterCount,
-        };
+        PyTorchReference.Require(data);
+        var (ml, train, test, conv, mlp) = Convolutional(data, epochs, seeds, report);
         var vsPyTorch = new List<Pair>();
         var vsMlp = new List<Pair>();
-        var knn = new List<double>();
-        var knnVsMlp = new List<Pair>();
         var labels = new List<string>();
         var pyTorchSpeed = new List<double>();
         for (var seed = 1; seed <= seeds; seed++)
         {
             var label = $"seed {seed}";
             labels.Add(label);
-            if (!maps)
-            {
-                Console.WriteLine($"Quality ({label}): {conv.Label} and {mlp.Label}, {epochs} epochs on {rows:N0} rows...");
-                var convMse = TestMse(ml, conv.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {conv.Label}");
-                var clock = Stopwatch.StartNew();
-                var py = PyTorchReference.Train(epochs, 32, seed, rows, conv);
-                Console.WriteLine($"  PyTorch conv: {clock.Elapsed.TotalSeconds:F0}s, {py.TrainSamplesPerSecond:N0} samples/s, test MSE {py.TestMse:F5}");
-                pyTorchSpeed.Add(py.TrainSamplesPerSecond);
-                var mlpMse = TestMse(ml, mlp.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {mlp.Label}");
-                vsPyTorch.Add(new Pair(convMse, py.TestMse, label));
-                vsMlp.Add(new Pair(convMse, mlpMse, label));
-            }
-            if (maps)
-            {
-                Console.WriteLine($"Quality ({label}): both networks with LatentDimension = 2, {mapEpochs} epochs...");
-                var convKnn = Knn5(ml, conv.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours conv AE-2");
-                var mlpKnn = Knn5(ml, mlp.Options(mapEpochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours MLP AE-2");
-                knn.Add(convKnn);
-                knnVsMlp.Add(new Pair(convKnn, mlpKnn, label));
-            }
+            Console.WriteLine($"Quality ({label}): {conv.Label} and {mlp.Label}, {epochs} epochs on {data.Train.Count:N0} rows...");
+            var convMse = TestMse(ml, conv.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {conv.Label}");
+            var clock = Stopwatch.StartNew();
+            var py = PyTorchReference.Train(epochs, 32, seed, data.Train.Count, conv);
+            Console.WriteLine($"  PyTorch conv: {clock.Elapsed.TotalSeconds:F0}s, {py.TrainSamplesPerSecond:N0} samples/s, test MSE {py.TestMse:F5}");
+            pyTorchSpeed.Add(py.TrainSamplesPerSecond);
+            var mlpMse = TestMse(ml, mlp.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {mlp.Label}");
+            vsPyTorch.Add(new Pair(convMse, py.TestMse, label));
+            vsMlp.Add(new Pair(convMse, mlpMse, label));
         }
 
-        if (!maps)
+        report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs PyTorch (same architecture, same seed; lower is better)",
+            $"{PyTorchReference.Name}, same conv network", vsPyTorch, Target.AtMost(1 + Tolerance),
+            $"paired per seed; the script's parameter count ({conv.Description().ParameterCount:N0}) checked equal to ours", Verdict.MinimumSeeds));
+        report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs {mlp.Label} (ours, same run; lower is better)",
+            $"ours {mlp.Label}, same seed", vsMlp, Target.AtMost(ConvolutionalMseOfMlp), "paired per seed", Verdict.MinimumSeeds));
+        report.Add(Measurement.Samples("Speed", "PyTorch conv AE-32 training samples/s (the script's steady figure; informational)", pyTorchSpeed, labels,
+            note: "from the reference runs above; speed --network conv compares ours with the raw TorchSharp loop"));
+    }
+
+    /// <summary>
+    /// <c>quality --network conv --maps</c> (its own results file, so that each part fits a working session), per seed:
+    /// our convolutional AE-2's 5-NN test accuracy against the absolute target, with our MLP AE-2 of the same run beside
+    /// it. PyTorch's convolutional AE-2 is not trained: no target needs it.
+    /// </summary>
+    public static void RunConvolutionalMaps(BenchmarkData data, int epochs, int seeds, bool verbose, Report report)
+    {
+        var (ml, train, test, conv, mlp) = Convolutional(data, epochs, seeds, report);
+        var knn = new List<double>();
+        var knnVsMlp = new List<Pair>();
+        var labels = new List<string>();
+        for (var seed = 1; seed <= seeds; seed++)
         {
-            report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs PyTorch (same architecture, same seed; lower is better)",
-                $"{PyTorchReference.Name}, same conv network", vsPyTorch, Target.AtMost(1 + Tolerance),
-                $"paired per seed; the script's parameter count ({conv.Description().ParameterCount:N0}) checked equal to ours", Verdict.MinimumSeeds));
-            report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs {mlp.Label} (ours, same run; lower is better)",
-                $"ours {mlp.Label}, same seed", vsMlp, Target.AtMost(ConvolutionalMseOfMlp), "paired per seed", Verdict.MinimumSeeds));
+            var label = $"seed {seed}";
+            labels.Add(label);
+            Console.WriteLine($"Quality ({label}): both networks with LatentDimension = 2, {epochs} epochs on {data.Train.Count:N0} rows...");
+            var convKnn = Knn5(ml, conv.Options(epochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours conv AE-2");
+            var mlpKnn = Knn5(ml, mlp.Options(epochs, latent: 2, seed: seed, progress: new EpochClock(verbose)), train, test, data, "ours MLP AE-2");
+            knn.Add(convKnn);
+            knnVsMlp.Add(new Pair(convKnn, mlpKnn, label));
         }
-        if (maps)
+
+        report.Add(Measurement.Samples("Quality", $"conv AE-2 5-NN test accuracy after {epochs} epochs (higher is better)", knn, labels,
+            Target.AtLeast(ConvolutionalKnnTarget), $"per seed; the stages, then dense [{string.Join(", ", BenchmarkNetwork.MapDense)}] to the code; brute-force 5-NN, train codes as the reference set",
+            minimumSamples: Verdict.MinimumSeeds));
+        report.Add(Measurement.Paired("Quality", "conv AE-2 5-NN test accuracy vs the MLP's (informational)", "ours MLP AE-2 (784-512-256-2), same seed", knnVsMlp));
+    }
+
+    /// <summary>What both convolutional quality runs share: the data views, the two networks and the settings they record.</summary>
+    private static (MLContext Ml, IDataView Train, IDataView Test, BenchmarkNetwork Conv, BenchmarkNetwork Mlp) Convolutional(BenchmarkData data, int epochs, int seeds, Report report)
+    {
+        var conv = BenchmarkNetwork.Conv;
+        var ml = new MLContext(seed: 1);
+        report.Details["settings"] = new
         {
-            report.Add(Measurement.Samples("Quality", $"conv AE-2 5-NN test accuracy after {mapEpochs} epochs (higher is better)", knn, labels,
-                Target.AtLeast(ConvolutionalKnnTarget), $"per seed; the stages, then dense [{string.Join(", ", BenchmarkNetwork.MapDense)}] to the code; brute-force 5-NN, train codes as the reference set",
-                minimumSamples: Verdict.MinimumSeeds));
-            report.Add(Measurement.Paired("Quality", "conv AE-2 5-NN test accuracy vs the MLP's (informational)", "ours MLP AE-2 (784-512-256-2), same seed", knnVsMlp));
-        }
-        else
-            report.Add(Measurement.Samples("Speed", "PyTorch conv AE-32 training samples/s (the script's steady figure; informational)", pyTorchSpeed, labels,
-                note: "from the reference runs above; speed --network conv compares ours with the raw TorchSharp loop"));
+            epochs, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = data.Train.Count, testRows = data.Test.Count,
+            network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels,
+            parameters = conv.Description().ParameterCount, denseLatent2 = BenchmarkNetwork.MapDense, parametersLatent2 = conv.Description(2).ParameterCount,
+        };
+        return (ml, data.Train.ToDataView(ml), data.Test.ToDataView(ml), conv, BenchmarkNetwork.Mlp);
     }
 
     /// <summary>Fits <paramref name="options"/> on the training rows and returns the mean ReconstructionError over the test rows.</summary>

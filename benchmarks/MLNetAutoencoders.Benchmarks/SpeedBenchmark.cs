@@ -100,7 +100,7 @@ internal static class SpeedBenchmark
             report.Details["network"] = new { name = network.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels, parameters = network.Description().ParameterCount };
         Console.WriteLine($"Speed: {repeats} repeats; each: " + (scoringOnly ? $"Fit (ours only: --scoring-only), {epochs} epochs over {rows:N0} rows" :
                           $"Fit (ours), the raw TorchSharp loop{(conv ? ", the raw loop with libtorch's native convolutions" : "")} and the PyTorch script, {epochs} epochs over {rows:N0} rows" +
-                          (network.FitRunsPerSide > 1 ? $"; ours and the raw loop {network.FitRunsPerSide} times each in ABBA order, then the others (rotating)" : " (order rotating between repeats)")) +
+                          (network.FitsInAbbaPairs ? "; ours and the raw loop twice each in ABBA order, then the others (rotating)" : " (order rotating between repeats)")) +
                           ", then on that repeat's model Transform vs the raw encoder, PredictionEngine vs raw single-row forwards" +
                           (conv ? $" ({network.Label})." : ", and the model exported to ONNX scored by ONNX Runtime."));
 
@@ -130,7 +130,7 @@ internal static class SpeedBenchmark
             var raws = new List<(double Steady, double Foreign)>();
             double nativeSteady = 0, nativeForeign = 0, pyForeign = 0;
             PyTorchRun? py = null;
-            foreach (var side in FitOrder(r, fitSides, scoringOnly ? 1 : network.FitRunsPerSide))
+            foreach (var side in FitOrder(r, fitSides, abba: !scoringOnly && network.FitsInAbbaPairs))
             {
                 switch (side)
                 {
@@ -296,7 +296,7 @@ internal static class SpeedBenchmark
         if (!scoringOnly)
         {
             report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs})", "raw TorchSharp loop", fitRaw, Target.AtLeast(0.90), minimumSamples: Verdict.MinimumRepeats,
-                note: network.FitRunsPerSide > 1 ? $"per repeat {network.FitRunsPerSide} Fits a side in ABBA order, pooled (harmonic mean)" : null));
+                note: network.FitsInAbbaPairs ? "per repeat 2 Fits a side in ABBA order, pooled (harmonic mean)" : null));
             report.Add(Measurement.Samples("Fit", "Fit() wall samples/s (incl. IDataView load, first epoch)", fitWall, labels, foreignCores: fitWallForeign));
             report.Add(Measurement.Paired("Fit", $"training samples/s (epochs 2..{epochs}) vs PyTorch", PyTorchReference.Name, fitPyTorch,
                 note: "informational; PyTorch runs the same epochs on the same rows in each repeat" + (conv ? " (its conv network: same layers, nn.Conv2d / nn.ConvTranspose2d)" : "")));
@@ -410,12 +410,13 @@ internal static class SpeedBenchmark
 
     /// <summary>
     /// The Fit sides of repeat <paramref name="repeat"/> (0 ours, 1 the raw loop, 2 PyTorch, 3 native convolutions), so
-    /// that drift in machine load favours no side: with one run a side the order rotates between repeats; with two, ours
-    /// and the raw loop go first in ABBA order (the next repeat BAAB), then the informational sides, rotating.
+    /// that drift in machine load favours no side: with one run a side the order rotates between repeats; with
+    /// <paramref name="abba"/>, ours and the raw loop go first in ABBA order (the next repeat BAAB), then the
+    /// informational sides, rotating.
     /// </summary>
-    internal static IEnumerable<int> FitOrder(int repeat, int sides, int runsPerSide)
+    internal static IEnumerable<int> FitOrder(int repeat, int sides, bool abba)
     {
-        if (runsPerSide == 1)
+        if (!abba)
             return Enumerable.Range(0, sides).Select(side => (side + repeat) % sides);
         var (a, b) = repeat % 2 == 0 ? (0, 1) : (1, 0);
         var others = Enumerable.Range(2, sides - 2).ToArray();
