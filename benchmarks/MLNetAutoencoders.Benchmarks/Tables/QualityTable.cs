@@ -13,19 +13,34 @@ internal static partial class ResultsTables
     /// of the same architecture and against our MLP of the same run, the AE-2's 5-NN accuracy against its absolute target,
     /// with every seed's ours / reference.
     /// </summary>
-    public static string QualityConv(JsonNode results)
+    public static string QualityConv(JsonNode results) =>
+        ConvolutionalQuality(results, settings => ((string?)settings["network"], (long?)settings["parameters"]));
+
+    /// <summary>
+    /// results/quality-conv-maps.json (<c>quality --network conv --maps</c>): the 2-D maps' 5-NN accuracy, as
+    /// <see cref="QualityConv"/> renders, under the network those maps train: the stages, then the dense layers to a 2-D code.
+    /// </summary>
+    public static string QualityConvMaps(JsonNode results) =>
+        ConvolutionalQuality(results, settings => (
+            $"conv AE-2 ({settings["network"]}'s stages, then dense {string.Join(", ", settings["denseLatent2"]!.AsArray().Select(d => (int)d!))} to the code)",
+            (long?)settings["parametersLatent2"]));
+
+    /// <summary>A convolutional quality table, its network line (the name and parameter count <paramref name="measured"/> reads from the settings) and its run line.</summary>
+    private static string ConvolutionalQuality(JsonNode results, Func<JsonNode, (string? Name, long? Parameters)> measured)
     {
         var settings = results["settings"];
-        var network = settings?["network"] is null ? null : new JsonObject
+        JsonObject? network = null;
+        if (settings?["network"] is not null)
         {
-            ["name"] = (string?)settings["network"], ["imageShape"] = (string?)settings["imageShape"],
-            ["channels"] = settings["channels"]!.DeepClone(), ["parameters"] = (long?)settings["parameters"],
-        };
+            var (name, parameters) = measured(settings);
+            network = new JsonObject
+            {
+                ["name"] = name, ["imageShape"] = (string?)settings["imageShape"],
+                ["channels"] = settings["channels"]!.DeepClone(), ["parameters"] = parameters,
+            };
+        }
         return MeasurementTable(results, "per seed (ours / reference)", PerSeed) + "\n" + NetworkLine(network) + RunLine(results) + "\n";
     }
-
-    /// <summary>results/quality-conv-maps.json (<c>quality --network conv --maps</c>): the 2-D maps' 5-NN accuracy, as <see cref="QualityConv"/> renders.</summary>
-    public static string QualityConvMaps(JsonNode results) => QualityConv(results);
 
     private static string PerSeed(JsonNode m)
     {

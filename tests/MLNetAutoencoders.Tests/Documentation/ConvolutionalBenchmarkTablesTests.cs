@@ -5,8 +5,9 @@ using Xunit;
 namespace MLNetAutoencoders.Tests.Documentation;
 
 /// <summary>
-/// The blocks <c>&lt;!-- results: speed-conv --&gt;</c> and <c>&lt;!-- results: quality-conv --&gt;</c> (issue 15's targets, from
-/// <c>speed --network conv</c> and <c>quality --network conv</c>) are rendered from their results files as Report writes them.
+/// The blocks <c>&lt;!-- results: speed-conv --&gt;</c>, <c>&lt;!-- results: quality-conv --&gt;</c> and
+/// <c>&lt;!-- results: quality-conv-maps --&gt;</c> (issue 15's targets, from <c>speed --network conv</c> and
+/// <c>quality --network conv [--maps]</c>) are rendered from their results files as Report writes them.
 /// </summary>
 public class ConvolutionalBenchmarkTablesTests
 {
@@ -89,5 +90,31 @@ public class ConvolutionalBenchmarkTablesTests
             "Network: FMNIST-Conv-32, image 1 x 28 x 28, channels 32, 64, 241,441 parameters.\n\n" +
             RunLine("quality"),
             ResultsTables.QualityConv(results));
+    }
+
+    [Fact]
+    public void QualityConvMapsNamesTheTwoDimensionalNetworkItTrainedWithItsDenseLayersAndParameterCount()
+    {
+        var results = JsonNode.Parse("{" + Run.Replace("COMMAND", "quality") + """
+            "name": "quality-conv-maps",
+            "settings": { "epochs": 50, "seeds": [1, 2, 3], "trainRows": 60000, "testRows": 10000, "network": "FMNIST-Conv-32",
+                          "imageShape": "1 x 28 x 28", "channels": [32, 64], "parameters": 241441, "denseLatent2": [512, 256],
+                          "parametersLatent2": 3516675 },
+            "measurements": [
+              { "benchmark": "Quality", "metric": "conv AE-2 5-NN test accuracy after 50 epochs", "ours": 0.7465, "target": "≥ 0.74",
+                "verdict": "PASS", "oursSamples": [0.7465, 0.7484, 0.742], "referenceSamples": [], "oursMin": 0.742, "oursMax": 0.7484,
+                "labels": ["seed 1", "seed 2", "seed 3"], "contendedSamples": 0 }
+            ],
+            "notes": [] }
+            """)!;
+
+        Assert.Equal(
+            "| Benchmark | Metric | Ours (median, min–max) | Reference (median, min–max) | Ratio (median, min–max) | Target | Result | per seed (ours / reference) |\n" +
+            "|---|---|---:|---|---:|---|---|---|\n" +
+            "| Quality | conv AE-2 5-NN test accuracy after 50 epochs | 0.747 (0.742–0.748) |  |  | ≥ 0.74 | PASS | seed 1: 0.747; seed 2: 0.748; seed 3: 0.742 |\n" +
+            "\n" +
+            "Network: conv AE-2 (FMNIST-Conv-32's stages, then dense 512, 256 to the code), image 1 x 28 x 28, channels 32, 64, 3,516,675 parameters.\n\n" +
+            RunLine("quality"),
+            ResultsTables.QualityConvMaps(results));
     }
 }
