@@ -10,8 +10,8 @@ internal static partial class ResultsTables
 
     /// <summary>
     /// results/quality-conv.json (<c>quality --network conv</c>): the convolutional AE-32's test MSE against PyTorch's network
-    /// of the same architecture and against our MLP of the same run, the AE-2's 5-NN accuracy against its absolute target,
-    /// with every seed's ours / reference.
+    /// of the same architecture and against our MLP of the same run, with every seed's ours / reference (the AE-2's maps are
+    /// <see cref="QualityConvMaps"/>).
     /// </summary>
     public static string QualityConv(JsonNode results) =>
         ConvolutionalQuality(results, settings => ((string?)settings["network"], (long?)settings["parameters"]));
