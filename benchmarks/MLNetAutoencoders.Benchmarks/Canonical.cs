@@ -49,8 +49,14 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
     /// <summary>The image the convolutional network reads: one Fashion-MNIST plane.</summary>
     public static readonly ImageShape Image = new(1, 28, 28);
 
-    /// <summary>Its stages (design §3): 1 → 32 → 64 channels, 28 → 14 → 7.</summary>
-    public static readonly int[] Channels = [32, 64];
+    /// <summary>Its default stages (design §3): 1 → 32 → 64 channels, 28 → 14 → 7.</summary>
+    public static readonly int[] DefaultChannels = [32, 64];
+
+    /// <summary>
+    /// The convolutional network's stages: <see cref="DefaultChannels"/> unless <c>--channels</c> gives others
+    /// (<see cref="WithChannels"/>); read for the convolutional network only.
+    /// </summary>
+    public int[] Channels { get; private init; } = DefaultChannels;
 
     /// <summary>Its dense layers between the flattened maps (64 x 7 x 7) and a 32-D code: none.</summary>
     public static readonly int[] Dense = [];
@@ -79,6 +85,22 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
 
     public bool IsConvolutional => ReferenceArch == "conv";
 
+    /// <summary>Whether the stages are other than <see cref="DefaultChannels"/> (<c>--channels</c>).</summary>
+    public bool HasOtherChannels => !Channels.SequenceEqual(DefaultChannels);
+
+    /// <summary>
+    /// The convolutional network with other stages (<c>--channels 64,128</c>): the same image, dense layers and training,
+    /// measured into a results file of its own (<see cref="ResultsName"/>).
+    /// </summary>
+    public BenchmarkNetwork WithChannels(int[] channels)
+    {
+        if (!IsConvolutional)
+            throw new ArgumentException($"--channels applies to --network conv only, not {Name}.");
+        if (channels.Length != 2 || channels.Any(c => c <= 0))
+            throw new ArgumentException($"--channels takes two positive sizes like 64,128 (the reference script and the raw loop build two stages); got {string.Join(',', channels)}.");
+        return this with { Channels = channels };
+    }
+
     /// <summary>
     /// Whether a speed repeat times ours and the raw loop twice each: the convolutional network does, in ABBA order (ours,
     /// raw, raw, ours; the next repeat starts with raw), pooled, as the streaming throughput does: within one run its raw
@@ -95,8 +117,12 @@ internal sealed record BenchmarkNetwork(string Name, string Label, string? Refer
         _ => throw new ArgumentException($"--network is mlp or conv, not '{name}'."),
     };
 
-    /// <summary>The results file: <c>speed</c> for the MLP, <c>speed-conv</c> for the convolutional network.</summary>
-    public string ResultsName(string command) => IsConvolutional ? $"{command}-{Name}" : command;
+    /// <summary>
+    /// The results file: <c>speed</c> for the MLP, <c>speed-conv</c> for the convolutional network, <c>quality-conv-64-128</c>
+    /// for it with other stages.
+    /// </summary>
+    public string ResultsName(string command) =>
+        !IsConvolutional ? command : HasOtherChannels ? $"{command}-{Name}-{string.Join('-', Channels)}" : $"{command}-{Name}";
 
     /// <summary>Our options: <see cref="Canonical.Options"/>, with the image shape and channels for the convolutional network.</summary>
     public AutoencoderOptions Options(int epochs, int latent = 32, int seed = 1, IProgress<AutoencoderTrainingProgress>? progress = null)
@@ -206,7 +232,7 @@ internal static class RawTorch
     {
         manual_seed(seed);
         var image = BenchmarkNetwork.Image;
-        int c0 = image.Channels, c1 = BenchmarkNetwork.Channels[0], c2 = BenchmarkNetwork.Channels[1];
+        int c0 = image.Channels, c1 = BenchmarkNetwork.DefaultChannels[0], c2 = BenchmarkNetwork.DefaultChannels[1];
         long side = image.Height / 4, flat = c2 * side * side;
         long[] widths = [flat, .. BenchmarkNetwork.DenseLayers(latent).Select(d => (long)d)];
         var layers = new List<nn.Module<Tensor, Tensor>>

@@ -36,6 +36,10 @@ const string Usage = """
       --maps        quality --network conv: the 2-D maps (ours conv and MLP AE-2, 5-NN) -> results/quality-conv-maps.json;
                     without it the 32-D part (vs PyTorch and our MLP) -> results/quality-conv.json
       --map-epochs N  quality --network conv --maps: epochs of both 2-D maps (default 50)
+      --channels A,B  quality --network conv (32-D part): other stages than 32, 64, ours and PyTorch's alike
+                    -> results/quality-conv-A-B.json. Every quality --network conv run (32-D part) keeps each finished
+                    seed in results/seeds/ and reuses it in a later run of the same settings and code (src/ and
+                    benchmarks/reference/ unchanged and committed): a run stopped between seeds goes on from there
       --verbose     print every epoch
     A missing reference (Python, torch, scikit-learn, the full Fashion-MNIST) is an error: exit code 1.
     """;
@@ -74,6 +78,7 @@ try
     var scoringOnly = false;
     var maps = false;
     int? mapEpochs = null;
+    int[]? channels = null;
     string? results = null;
     for (var i = 1; i < args.Length; i++)
     {
@@ -92,6 +97,11 @@ try
             case "--scoring-only": scoringOnly = true; break;
             case "--map-epochs": mapEpochs = Next(); break;
             case "--maps": maps = true; break;
+            case "--channels":
+                channels = i + 1 < args.Length
+                    ? args[++i].Split(',').Select(c => int.TryParse(c, out var size) ? size : throw new ArgumentException($"--channels takes sizes like 64,128, not '{args[i]}'.")).ToArray()
+                    : throw new ArgumentException("Missing value after --channels.");
+                break;
             default:
                 Console.Error.WriteLine($"Unknown option {args[i]}.\n{Usage}");
                 return 2;
@@ -107,6 +117,15 @@ try
     {
         Console.Error.WriteLine($"--maps applies to quality --network conv only.\n{Usage}");
         return 2;
+    }
+    if (channels is not null)
+    {
+        if (!(network.IsConvolutional && commands.SequenceEqual(["quality"]) && !maps))
+        {
+            Console.Error.WriteLine($"--channels applies to quality --network conv (the 32-D part) only.\n{Usage}");
+            return 2;
+        }
+        network = network.WithChannels(channels);
     }
     if (network.IsConvolutional && commands.Any(c => c is not ("speed" or "quality")))
     {
@@ -130,7 +149,7 @@ try
                 if (maps)
                     QualityBenchmark.RunConvolutionalMaps(data, mapEpochs ?? BenchmarkNetwork.MapEpochs, seeds, verbose, report);
                 else if (network.IsConvolutional)
-                    QualityBenchmark.RunConvolutional(data, epochs ?? 20, seeds, verbose, report);
+                    QualityBenchmark.RunConvolutional(data, network, epochs ?? 20, seeds, verbose, report, results ?? RepositoryPaths.Results);
                 else
                     QualityBenchmark.Run(data, epochs ?? 20, seeds, verbose, report);
                 break;

@@ -47,7 +47,7 @@ internal static class PyTorchReference
         {
             arguments.Add(arch);
             if (network.IsConvolutional)
-                arguments.AddRange([string.Join(',', BenchmarkNetwork.Channels),
+                arguments.AddRange([string.Join(',', network.Channels),
                     BenchmarkNetwork.DenseLayers(latent) is { Length: > 0 } dense ? string.Join(',', dense) : "none"]);
             keys.Add("parameters");
         }

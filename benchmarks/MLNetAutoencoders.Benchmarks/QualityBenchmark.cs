@@ -85,10 +85,17 @@ internal static class QualityBenchmark
     /// same architecture (its parameter count checked against ours) and against our FMNIST-MLP-32 trained in the same
     /// run with the same seed.
     /// </summary>
-    public static void RunConvolutional(BenchmarkData data, int epochs, int seeds, bool verbose, Report report)
+    public static void RunConvolutional(BenchmarkData data, BenchmarkNetwork network, int epochs, int seeds, bool verbose, Report report, string resultsDirectory)
     {
         PyTorchReference.Require(data);
-        var (ml, train, test, conv, mlp) = Convolutional(data, epochs, seeds, report);
+        var (ml, train, test, conv, mlp) = Convolutional(data, network, epochs, seeds, report);
+        // A seed of the wider stages takes ~1.5 h (PyTorch's half of it ~1 h): each finished seed is kept, and reused by a
+        // later run of the same settings and code, so that the seeds may span working sessions.
+        var records = new SeedRecords(resultsDirectory, report.Name, new
+        {
+            epochs, trainRows = data.Train.Count, testRows = data.Test.Count, network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(),
+            channels = conv.Channels, parameters = conv.Description().ParameterCount, mlp = mlp.Label,
+        });
         var vsPyTorch = new List<Pair>();
         var vsMlp = new List<Pair>();
         var labels = new List<string>();
@@ -97,15 +104,27 @@ internal static class QualityBenchmark
         {
             var label = $"seed {seed}";
             labels.Add(label);
-            Console.WriteLine($"Quality ({label}): {conv.Label} and {mlp.Label}, {epochs} epochs on {data.Train.Count:N0} rows...");
-            var convMse = TestMse(ml, conv.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {conv.Label}");
-            var clock = Stopwatch.StartNew();
-            var py = PyTorchReference.Train(epochs, 32, seed, data.Train.Count, conv);
-            Console.WriteLine($"  PyTorch conv: {clock.Elapsed.TotalSeconds:F0}s, {py.TrainSamplesPerSecond:N0} samples/s, test MSE {py.TestMse:F5}");
-            pyTorchSpeed.Add(py.TrainSamplesPerSecond);
-            var mlpMse = TestMse(ml, mlp.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {mlp.Label}");
-            vsPyTorch.Add(new Pair(convMse, py.TestMse, label));
-            vsMlp.Add(new Pair(convMse, mlpMse, label));
+            Console.WriteLine($"Quality ({label}): {conv.Label} (channels {string.Join(", ", conv.Channels)}) and {mlp.Label}, {epochs} epochs on {data.Train.Count:N0} rows...");
+            ConvolutionalSeed figures;
+            if (records.TryReuse<ConvolutionalSeed>(seed) is { } reused)
+            {
+                figures = reused.Figures;
+                report.Note(reused.Note);
+            }
+            else
+            {
+                var (started, load) = (DateTimeOffset.Now, RunRecord.LoadAverage());
+                var convMse = TestMse(ml, conv.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {conv.Label}");
+                var clock = Stopwatch.StartNew();
+                var py = PyTorchReference.Train(epochs, 32, seed, data.Train.Count, conv);
+                Console.WriteLine($"  PyTorch conv: {clock.Elapsed.TotalSeconds:F0}s, {py.TrainSamplesPerSecond:N0} samples/s, test MSE {py.TestMse:F5}");
+                var mlpMse = TestMse(ml, mlp.Options(epochs, seed: seed, progress: new EpochClock(verbose)), train, test, $"ours {mlp.Label}");
+                figures = new ConvolutionalSeed(convMse, py.TestMse, py.TrainSamplesPerSecond, mlpMse);
+                records.Save(seed, figures, report.Arguments, started, load);
+            }
+            pyTorchSpeed.Add(figures.PyTorchTrainSamplesPerSecond);
+            vsPyTorch.Add(new Pair(figures.OursMse, figures.PyTorchMse, label));
+            vsMlp.Add(new Pair(figures.OursMse, figures.MlpMse, label));
         }
 
         report.Add(Measurement.Paired("Quality", $"conv AE-32 test MSE after {epochs} epochs vs PyTorch (same architecture, same seed; lower is better)",
@@ -124,7 +143,7 @@ internal static class QualityBenchmark
     /// </summary>
     public static void RunConvolutionalMaps(BenchmarkData data, int epochs, int seeds, bool verbose, Report report)
     {
-        var (ml, train, test, conv, mlp) = Convolutional(data, epochs, seeds, report);
+        var (ml, train, test, conv, mlp) = Convolutional(data, BenchmarkNetwork.Conv, epochs, seeds, report);
         var knn = new List<double>();
         var knnVsMlp = new List<Pair>();
         var labels = new List<string>();
@@ -146,14 +165,13 @@ internal static class QualityBenchmark
     }
 
     /// <summary>What both convolutional quality runs share: the data views, the two networks and the settings they record.</summary>
-    private static (MLContext Ml, IDataView Train, IDataView Test, BenchmarkNetwork Conv, BenchmarkNetwork Mlp) Convolutional(BenchmarkData data, int epochs, int seeds, Report report)
+    private static (MLContext Ml, IDataView Train, IDataView Test, BenchmarkNetwork Conv, BenchmarkNetwork Mlp) Convolutional(BenchmarkData data, BenchmarkNetwork conv, int epochs, int seeds, Report report)
     {
-        var conv = BenchmarkNetwork.Conv;
         var ml = new MLContext(seed: 1);
         report.Details["settings"] = new
         {
             epochs, seeds = Enumerable.Range(1, seeds).ToArray(), trainRows = data.Train.Count, testRows = data.Test.Count,
-            network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels,
+            network = conv.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = conv.Channels,
             parameters = conv.Description().ParameterCount, denseLatent2 = BenchmarkNetwork.MapDense, parametersLatent2 = conv.Description(2).ParameterCount,
         };
         return (ml, data.Train.ToDataView(ml), data.Test.ToDataView(ml), conv, BenchmarkNetwork.Mlp);
@@ -262,3 +280,10 @@ internal static class Knn
         return correct / (double)queryCount;
     }
 }
+
+/// <summary>One seed of <c>quality --network conv</c>: what <see cref="SeedRecords"/> keeps.</summary>
+/// <param name="OursMse">Our convolutional AE-32's test MSE.</param>
+/// <param name="PyTorchMse">PyTorch's same network's test MSE, same seed number.</param>
+/// <param name="PyTorchTrainSamplesPerSecond">The script's steady training speed (informational).</param>
+/// <param name="MlpMse">Our FMNIST-MLP-32's test MSE, same seed.</param>
+internal sealed record ConvolutionalSeed(double OursMse, double PyTorchMse, double PyTorchTrainSamplesPerSecond, double MlpMse);

@@ -83,6 +83,9 @@ internal sealed record RunRecord(
         }
     }
 
+    /// <summary>Whether src/, samples/ or the benchmark code have uncommitted changes (what <see cref="Dirty"/> records).</summary>
+    public static bool IsDirty() => GitState().Dirty;
+
     private static (string Commit, bool Dirty) GitState()
     {
         var commit = Git("rev-parse HEAD") ?? "n/a";

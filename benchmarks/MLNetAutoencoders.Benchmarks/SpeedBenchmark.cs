@@ -97,7 +97,7 @@ internal static class SpeedBenchmark
         using var testTensor = tensor(data.Test.Pixels, new long[] { testRows, Canonical.InputSize });
         report.Details["settings"] = new { epochs, repeats, trainRows = rows, testRows, transformPasses = TransformPasses, latencyCalls = LatencyCalls, latencyWarmup = LatencyWarmup, scoringOnly, onnxRuntimeThreads = OnnxRuntimeThreads };
         if (conv)
-            report.Details["network"] = new { name = network.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = BenchmarkNetwork.Channels, parameters = network.Description().ParameterCount };
+            report.Details["network"] = new { name = network.Label, imageShape = BenchmarkNetwork.Image.ToString(), channels = network.Channels, parameters = network.Description().ParameterCount };
         Console.WriteLine($"Speed: {repeats} repeats; each: " + (scoringOnly ? $"Fit (ours only: --scoring-only), {epochs} epochs over {rows:N0} rows" :
                           $"Fit (ours), the raw TorchSharp loop{(conv ? ", the raw loop with libtorch's native convolutions" : "")} and the PyTorch script, {epochs} epochs over {rows:N0} rows" +
                           (network.FitsInAbbaPairs ? "; ours and the raw loop twice each in ABBA order, then the others (rotating)" : " (order rotating between repeats)")) +
