@@ -26,7 +26,7 @@ internal sealed class AnomalySettings
           --threads N         torch.set_num_threads (default: leave as set)
           --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
         Detector overrides (default: the detector's defaults; reported results use none):
-          --kind K  --latent N  --hidden a,b  --epochs N  --batch N  --lr X  --standardize  --no-standardize  --vae-score S  --no-density  --density-rows N
+          --kind K  --latent N  --hidden a,b  --channels a,b (with --image)  --epochs N  --batch N  --lr X  --standardize  --no-standardize  --vae-score S  --no-density  --density-rows N
         fmnist runs two detectors of ours: the MLP one (the defaults) and the convolutional one (the defaults with
         ImageShape 1 x 28 x 28); the overrides apply to the MLP detector, or with --image to the convolutional one,
         the other running at its defaults as the same-run baseline.
@@ -106,6 +106,7 @@ internal sealed class AnomalySettings
                 case "--latent": s.Override(option, NextInt(), (o, v) => o.Autoencoder.LatentDimension = v); break;
                 case "--no-density": s.Override(option, false, (o, v) => o.ScoreCodeDensity = v); break;
                 case "--density-rows": s.Override(option, int.Parse(Next(), CultureInfo.InvariantCulture), (o, v) => o.CodeDensityReferenceRows = v); break;
+                case "--channels": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.ConvolutionChannels = v); break;
                 case "--hidden": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.HiddenLayerSizes = v); break;
                 case "--epochs": s.Override(option, NextInt(), (o, v) => o.Autoencoder.NumberOfEpochs = v); break;
                 case "--batch": s.Override(option, NextInt(), (o, v) => o.Autoencoder.BatchSize = v); break;
