@@ -117,6 +117,8 @@ internal sealed class AnomalySettings
                 default: throw new ArgumentException($"Unknown option {option}.\n{Usage}");
             }
         }
+        if (s.Image is null && s.overrideNames.Any(n => n.StartsWith("--channels", StringComparison.Ordinal)))
+            throw new ArgumentException($"--channels overrides the convolutional detector's stages: it needs --image (the MLP detector has none).\n{Usage}");
         if (s.Image is not null && args[0] != "fmnist")
             throw new ArgumentException($"--image applies to 'anomaly fmnist' only (the convolutional detector runs there).\n{Usage}");
         return s;
