@@ -27,6 +27,7 @@ internal sealed class AnomalySettings
           --results DIR       where anomaly-*.json go (default: benchmarks/results of this repository)
         Detector overrides (default: the detector's defaults; reported results use none):
           --kind K  --latent N  --hidden a,b  --channels a,b (with --image)  --epochs N  --batch N  --lr X  --standardize  --no-standardize  --vae-score S  --no-density  --density-rows N
+          --no-structure (an image detector scores the squared error alone, without the structural dissimilarity)
         fmnist runs two detectors of ours: the MLP one (the defaults) and the convolutional one (the defaults with
         ImageShape 1 x 28 x 28); the overrides apply to the MLP detector, or with --image to the convolutional one,
         the other running at its defaults as the same-run baseline.
@@ -105,6 +106,7 @@ internal sealed class AnomalySettings
                 case "--kind": s.Override(option, Enum.Parse<AutoencoderKind>(Next(), ignoreCase: true), (o, v) => o.Autoencoder.Kind = v); break;
                 case "--latent": s.Override(option, NextInt(), (o, v) => o.Autoencoder.LatentDimension = v); break;
                 case "--no-density": s.Override(option, false, (o, v) => o.ScoreCodeDensity = v); break;
+                case "--no-structure": s.Override(option, false, (o, v) => o.ScoreStructuralDissimilarity = v); break;
                 case "--density-rows": s.Override(option, int.Parse(Next(), CultureInfo.InvariantCulture), (o, v) => o.CodeDensityReferenceRows = v); break;
                 case "--channels": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.ConvolutionChannels = v); break;
                 case "--hidden": s.Override(option, Next().Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(), (o, v) => o.Autoencoder.HiddenLayerSizes = v); break;
@@ -168,6 +170,7 @@ internal sealed class AnomalySettings
         var image = a.ImageShape is null ? "" : $"{a.ImageShape}, convolutions {string.Join('-', a.ConvolutionChannels)}, then ";
         return $"{(overridden ? "OVERRIDES " + string.Join(' ', overrideNames) : "defaults")}: {image}{a.Kind} {hidden}-{Auto(a.LatentDimension)}, " +
                string.Create(CultureInfo.InvariantCulture, $"{a.HiddenActivation}, {Auto(a.NumberOfEpochs)} epochs, batch {Auto(a.BatchSize)}, lr {a.LearningRate}, standardize {o.Standardize?.ToString() ?? "auto"}, ") +
+               (a.ImageShape is null ? "" : $"structural dissimilarity {(o.ScoreStructuralDissimilarity?.ToString() ?? "auto")}, ") +
                string.Create(CultureInfo.InvariantCulture, $"code density {(o.ScoreCodeDensity ? $"on ({o.CodeDensityReferenceRows} reference rows)" : "off")}, contamination {o.Contamination}");
     }
 

@@ -66,6 +66,22 @@ public sealed class AutoencoderAnomalyOptions
     /// </summary>
     public bool ScoreCodeDensity = true;
 
+    /// <summary>
+    /// Whether an image detector's reconstruction score adds the structural dissimilarity to the squared error: 1 - the
+    /// mean structural similarity (SSIM, Wang et al. 2004) of the image and its reconstruction over 7 x 7 neighbourhoods,
+    /// as Bergmann et al. (2019) score autoencoder reconstructions for defects. Each of the two terms counts in units of its
+    /// interquartile range over the training rows, and the density term (<see cref="ScoreCodeDensity"/>) is added as before.
+    /// A squared error weighs every pixel alone; the structural term sees a missing edge or texture as a whole. Null (the
+    /// default) is automatic: on for a network that reads an image (<see cref="AutoencoderOptions.ImageShape"/> set) and is
+    /// not variational, off otherwise (Fashion-MNIST, one-class: see benchmarks/README.md). True needs an image shape and a
+    /// non-variational kind; false scores the squared error alone, as before the term existed.
+    /// </summary>
+    public bool? ScoreStructuralDissimilarity;
+
+    /// <summary>Whether the score has the structural term: <see cref="ScoreStructuralDissimilarity"/>, or when null, for a non-variational image network.</summary>
+    internal bool ScoresStructuralDissimilarity =>
+        ScoreStructuralDissimilarity ?? (Autoencoder?.ImageShape is not null && Autoencoder.Kind != AutoencoderKind.Variational);
+
     /// <summary>The most training codes the density term keeps (a seeded sample when there are more rows); saved with the model.</summary>
     public int CodeDensityReferenceRows = 2048;
 

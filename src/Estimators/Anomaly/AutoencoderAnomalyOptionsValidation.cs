@@ -30,6 +30,10 @@ internal static class AutoencoderAnomalyOptionsValidation
             if (a.OutputActivation == Activation.Sigmoid)
                 throw new ArgumentException("A sigmoid output cannot reconstruct standardized features, which are unbounded: use OutputActivation = Identity, or set Standardize = false.", nameof(o.Standardize));
         }
+        if (o.ScoreStructuralDissimilarity == true && o.Autoencoder.ImageShape is null)
+            throw new ArgumentException("ScoreStructuralDissimilarity compares images and their reconstructions: set Autoencoder.ImageShape (channels, height, width), or leave it null.", nameof(o.ScoreStructuralDissimilarity));
+        if (o.ScoreStructuralDissimilarity == true && o.Autoencoder.Kind == AutoencoderKind.Variational)
+            throw new ArgumentException("ScoreStructuralDissimilarity applies to the deterministic kinds: a variational autoencoder scores with its posterior samples (VaeScore). Leave it null or false.", nameof(o.ScoreStructuralDissimilarity));
         if (o.CodeDensityReferenceRows < 1 || o.CodeDensityReferenceRows > CodeDensity.MaxReferenceRows)
             OptionChecks.Fail(nameof(o.CodeDensityReferenceRows), o.CodeDensityReferenceRows, $"in [1, {CodeDensity.MaxReferenceRows}]");
         AutoencoderOptionsValidation.ValidateNetworkAndTraining(o.Autoencoder, automaticAllowed: true);

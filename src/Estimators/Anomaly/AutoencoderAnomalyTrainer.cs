@@ -57,6 +57,12 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         try
         {
             float[]? trainingScores = null;
+            if (options.ScoresStructuralDissimilarity)
+            {
+                model = WithStructuralDissimilarity(run, model);
+                var structure = model.StructuralDissimilarity!;
+                channel.Info($"Structural dissimilarity: {structure.Window} x {structure.Window} neighbourhoods, data range {structure.DataRange:G5}.");
+            }
             if (options.ScoreCodeDensity)
             {
                 var (reconstruction, codes) = TrainingScoreParts(run, model);
@@ -97,6 +103,35 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
         var scores = new List<float>(checked((int)run.Rows));
         run.ForEachRowBlock(batch, rows => scores.AddRange(model.ScoreStandardized(rows, batch, host.CheckAlive)));
         return scores.ToArray();
+    }
+
+    /// <summary>
+    /// The image score's structural term fitted on the kept training rows: the data range L (largest minus smallest value),
+    /// then each row's squared error and dissimilarity, whose interquartile ranges become the two terms' scales.
+    /// </summary>
+    private AutoencoderAnomalyModelParameters WithStructuralDissimilarity(TrainingRun run, AutoencoderAnomalyModelParameters model)
+    {
+        var image = run.Description.ImageShape ?? throw new InvalidOperationException("The structural dissimilarity needs an image network.");
+        var batch = run.Options.ScoringBatchSize;
+        float low = float.PositiveInfinity, high = float.NegativeInfinity;
+        run.ForEachRowBlock(batch, rows =>
+        {
+            using var scope = TorchSharp.torch.NewDisposeScope();
+            low = Math.Min(low, rows.min().item<float>());
+            high = Math.Max(high, rows.max().item<float>());
+        });
+        var range = high - low is var r && r > 0 && float.IsFinite(r) ? r : 1f;
+        var window = StructuralDissimilarity.WindowFor(image);
+        var squaredErrors = new List<float>(checked((int)run.Rows));
+        var dissimilarities = new List<float>(checked((int)run.Rows));
+        run.ForEachRowBlock(batch, rows =>
+        {
+            var (e, d) = model.StructureParts(rows, window, range, batch, host.CheckAlive);
+            squaredErrors.AddRange(e);
+            dissimilarities.AddRange(d);
+        });
+        return model.WithStructuralDissimilarity(new StructuralDissimilarity(image, window, range,
+            CodeDensity.Spread(squaredErrors.ToArray()), CodeDensity.Spread(dissimilarities.ToArray())));
     }
 
     /// <summary>The reconstruction scores and codes of the kept training rows, as <see cref="TrainingScores"/> reads them.</summary>

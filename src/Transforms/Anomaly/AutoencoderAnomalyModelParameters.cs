@@ -40,10 +40,11 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private readonly VaeScoring? vaeScoring;
     private readonly float[] vaeNoise;
     private readonly CodeDensity? codeDensity;
+    private readonly StructuralDissimilarity? structure;
 
     /// <summary>Takes ownership of <paramref name="network"/>.</summary>
     internal AutoencoderAnomalyModelParameters(FittedNetwork network, FeatureStandardization? standardization, VaeScoring? vaeScoring,
-        CodeDensity? codeDensity = null)
+        CodeDensity? codeDensity = null, StructuralDissimilarity? structure = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         if (standardization is not null && standardization.Means.Count != network.Description.InputSize)
@@ -57,6 +58,9 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         if (codeDensity is not null && codeDensity.CodeSize != network.Description.LatentDimension)
             throw new ArgumentException($"The code density holds codes of size {codeDensity.CodeSize}; the network's codes have {network.Description.LatentDimension}.", nameof(codeDensity));
         this.codeDensity = codeDensity;
+        if (structure is not null && (vaeScoring is not null || structure.Image != network.Description.ImageShape))
+            throw new ArgumentException("A structural dissimilarity score needs a non-variational network that reads its image.", nameof(structure));
+        this.structure = structure;
     }
 
     /// <summary>The variant the autoencoder was trained as.</summary>
@@ -93,6 +97,15 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     /// </summary>
     public bool ScoresCodeDensity => codeDensity is not null;
 
+    /// <summary>
+    /// Whether an image detector's reconstruction score adds the structural dissimilarity to the squared error, each in units
+    /// of its training spread (see <c>AutoencoderAnomalyOptions.ScoreStructuralDissimilarity</c>); false for models saved before it existed.
+    /// </summary>
+    public bool ScoresStructuralDissimilarity => structure is not null;
+
+    /// <summary>The side of the structural similarity's square neighbourhood; 0 without the term.</summary>
+    public int StructuralSimilarityWindow => structure?.Window ?? 0;
+
     /// <summary>The k of the density term's k-th nearest reference code; 0 without the term.</summary>
     public int CodeDensityNeighbours => codeDensity?.Neighbours ?? 0;
 
@@ -128,6 +141,9 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
 
     /// <summary>The density term in code space; null without it.</summary>
     internal CodeDensity? CodeDensity => codeDensity;
+
+    /// <summary>The structural dissimilarity in the reconstruction score; null without it.</summary>
+    internal StructuralDissimilarity? StructuralDissimilarity => structure;
 
     /// <summary>Frees the network's native memory; waits for running batches. Scoring afterwards throws <see cref="ObjectDisposedException"/>.</summary>
     public void Dispose() => Fitted.Dispose();
@@ -184,7 +200,31 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     }
 
     /// <summary>The same model with the density term <paramref name="density"/> in its score; shares the network.</summary>
-    internal AutoencoderAnomalyModelParameters WithCodeDensity(CodeDensity density) => new(Fitted, standardization, vaeScoring, density);
+    internal AutoencoderAnomalyModelParameters WithCodeDensity(CodeDensity density) => new(Fitted, standardization, vaeScoring, density, structure);
+
+    /// <summary>The same model with <paramref name="dissimilarity"/> in its reconstruction score (and no density term yet); shares the network.</summary>
+    internal AutoencoderAnomalyModelParameters WithStructuralDissimilarity(StructuralDissimilarity dissimilarity) => new(Fitted, standardization, vaeScoring, null, dissimilarity);
+
+    /// <summary>
+    /// The squared error and the structural dissimilarity (constants of <paramref name="dataRange"/>, window
+    /// <paramref name="window"/>) of already standardized rows, batched as <see cref="ScoreStandardized"/>: what the
+    /// image score's scales are fitted on.
+    /// </summary>
+    internal (float[] SquaredErrors, float[] Dissimilarities) StructureParts(Tensor values, int window, float dataRange, int batchSize, Action? checkAlive = null)
+    {
+        var image = Fitted.Description.ImageShape ?? throw new InvalidOperationException("The structural dissimilarity needs a network that reads an image.");
+        var rows = checked((int)values.shape[0]);
+        var squaredErrors = new float[rows];
+        var dissimilarities = new float[rows];
+        var probe = new StructuralDissimilarity(image, window, dataRange, 1, 1);
+        ForEachBatch(values, batchSize, checkAlive, (x, start, count) =>
+        {
+            var reconstruction = Fitted.Module.Decode(Fitted.Module.Code(Fitted.Module.EncoderOutput(x)));
+            TensorData.Read(NetworkMath.RowMeanSquaredError(reconstruction, x), squaredErrors.AsSpan(start, count));
+            TensorData.Read(StructuralDissimilarity.Dissimilarity(reconstruction, x, image, window, probe.C1, probe.C2), dissimilarities.AsSpan(start, count));
+        });
+        return (squaredErrors, dissimilarities);
+    }
 
     /// <summary>The score of each row of a [rows, features] batch in the network's input space. Call under a lease.</summary>
     internal Tensor ScoreBatch(Tensor x)
@@ -218,6 +258,8 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     private Tensor ReconstructionScore((Tensor EncoderOutput, Tensor Code, Tensor Reconstruction, Tensor Target) forward)
     {
         var (encoderOutput, code, reconstruction, target) = forward;
+        if (structure is not null)
+            return structure.Score(reconstruction, target);
         if (vaeScoring is not { Score: VaeAnomalyScore.NegativeElbo })
             return NetworkMath.RowMeanSquaredError(reconstruction, target);
         var negativeLogLikelihood = NetworkMath.NegativeLogLikelihood(reconstruction, target, vaeScoring.BernoulliLikelihood);
@@ -298,7 +340,10 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     // 0x00010003: the network description starts with its own version (NetworkDescription.Read).
     private const uint VersionedDescriptionVersion = 0x00010003;
 
-    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters), VersionedDescriptionVersion);
+    // 0x00010004: the structural dissimilarity of an image detector follows the code density term.
+    private const uint StructuralDissimilarityVersion = 0x00010004;
+
+    private static VersionInfo GetVersionInfo() => ModelFormat.VersionOf("AEANOMMP", LoaderSignature, typeof(AutoencoderAnomalyModelParameters), StructuralDissimilarityVersion);
 
     void ICanSaveModel.Save(ModelSaveContext ctx)
     {
@@ -310,6 +355,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         // network description (since 0x00010003 starting with its version), bool: standardized, [feature means and scales (float[] each)],
         // bool: variational, [VAE scoring: int score, int samples, int seed, bool Bernoulli likelihood],
         // since 0x00010002: bool: code density, [CodeDensity.Write],
+        // since 0x00010004: bool: structural dissimilarity, [StructuralDissimilarity.Write],
         // float[]: training loss, float[]: validation loss, weights (NetworkWeights)
         Fitted.WriteDescription(ctx.Writer);
         ctx.Writer.Write(standardization is not null);
@@ -318,6 +364,8 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         vaeScoring?.Write(ctx.Writer);
         ctx.Writer.Write(codeDensity is not null);
         codeDensity?.Write(ctx.Writer);
+        ctx.Writer.Write(structure is not null);
+        structure?.Write(ctx.Writer);
         Fitted.WriteWeights(ctx.Writer, withHistory: true);
     }
 
@@ -333,7 +381,12 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         var codeDensity = ctx.Header.ModelVerWritten >= CodeDensityVersion && ctx.Reader.ReadBoolean()
             ? CodeDensity.Read(ctx.Reader, description.LatentDimension)
             : null;
+        var structure = ctx.Header.ModelVerWritten >= StructuralDissimilarityVersion && ctx.Reader.ReadBoolean()
+            ? StructuralDissimilarity.Read(ctx.Reader, description.ImageShape)
+            : null;
+        if (structure is not null && vaeScoring is not null)
+            throw new FormatException("Model file holds a structural dissimilarity score for a variational autoencoder, which scores with its posterior samples.");
         return FittedNetwork.ReadWeights(ctx.Reader, description, withHistory: true, nameof(AutoencoderAnomalyModelParameters))
-            .IntoLoaded(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring, codeDensity), "anomaly model");
+            .IntoLoaded(network => new AutoencoderAnomalyModelParameters(network, standardization, vaeScoring, codeDensity, structure), "anomaly model");
     }
 }

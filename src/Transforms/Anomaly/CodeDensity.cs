@@ -104,7 +104,7 @@ internal sealed class CodeDensity
     }
 
     /// <summary>The interquartile range (the standard deviation when that is 0; 1 when both are).</summary>
-    private static float Spread(float[] values)
+    internal static float Spread(float[] values)
     {
         var sorted = values.Where(float.IsFinite).Order().ToArray();
         if (sorted.Length == 0)

@@ -8,7 +8,7 @@ namespace MLNetAutoencoders.Onnx;
 /// Writes the anomaly detector's score as ONNX nodes, operation for operation in the order
 /// <see cref="AutoencoderAnomalyModelParameters"/> computes it with TorchSharp, so the float results match:
 /// the standardization (Sub, Div), the network (<see cref="OnnxNetworkWriter"/>), the reconstruction score — the row's
-/// mean squared error, or for a VAE the L fixed posterior draws as an [L, latent] initializer decoded as [N·L, latent] —
+/// mean squared error, for an image with the structural dissimilarity (AveragePool), or for a VAE the L fixed posterior draws as an [L, latent] initializer decoded as [N·L, latent] —
 /// and the density term (explicit differences to the reference codes, as cdist without the matrix-product shortcut,
 /// then TopK smallest and the k-th), each term divided by its training scale. Every value is [N, 1], ML.NET's ONNX
 /// shape of a scalar column. Opset 11 (TopK's <c>largest</c>, Clip's min/max inputs) to 12 (ReduceSum's <c>axes</c> attribute).
@@ -37,7 +37,9 @@ internal sealed class AnomalyOnnxWriter
         var code = net.Code(encoderOutput);
         var reconstruction = model.VaeScoring is { } scoring
             ? VaeReconstructionScore(x, encoderOutput, code, scoring)
-            : net.RowMeanSquaredError(net.Decode(code), x);
+            : model.StructuralDissimilarity is { } structure
+                ? StructureScore(net.Decode(code), x, structure)
+                : net.RowMeanSquaredError(net.Decode(code), x);
         return model.CodeDensity is { } density ? WithDensity(reconstruction, code, density) : reconstruction;
     }
 
@@ -83,6 +85,43 @@ internal sealed class AnomalyOnnxWriter
         var perSample = Reduce("ReduceSum", negativeLogLikelihood, [2], keepDims: false);
         var expected = Reduce("ReduceMean", perSample, [1], keepDims: true);
         return net.Apply("Add", [expected, GaussianKL(mean, logVariance)]);
+    }
+
+    /// <summary>
+    /// An image's reconstruction score, as <see cref="StructuralDissimilarity.Score"/>: squared error / its scale + (1 - mean
+    /// SSIM) / its scale, the local means taken by AveragePool over the window without the padding (count_include_pad 0, as
+    /// torch's avg_pool2d with count_include_pad false), in the same order of operations.
+    /// </summary>
+    private string StructureScore(string reconstruction, string x, StructuralDissimilarity structure)
+    {
+        var image = structure.Image;
+        long[] shape = [-1, image.Channels, image.Height, image.Width];
+        var a = Reshape(x, shape, "targetImageShape");
+        var b = Reshape(reconstruction, shape, "reconstructionImageShape");
+        var window = (long)structure.Window;
+        var pad = window / 2;
+        string Mean(string t) => net.Apply("AveragePool", [t], node =>
+        {
+            node.AddAttribute("kernel_shape", new[] { window, window });
+            node.AddAttribute("strides", new[] { 1L, 1L });
+            node.AddAttribute("pads", new[] { pad, pad, pad, pad });
+            node.AddAttribute("count_include_pad", 0L);
+        });
+        var meanA = Mean(a);
+        var meanB = Mean(b);
+        var meanAB = net.Apply("Mul", [meanA, meanB]);
+        var squaredMeans = net.Apply("Add", [Squared(meanA), Squared(meanB)]);
+        var varianceSum = net.Apply("Sub", [net.Apply("Add", [Mean(Squared(a)), Mean(Squared(b))]), squaredMeans]);
+        var covariance = net.Apply("Sub", [Mean(net.Apply("Mul", [a, b])), meanAB]);
+        var two = ctx.AddInitializer(2f, $"{prefix}.two");
+        var c1 = ctx.AddInitializer(structure.C1, $"{prefix}.ssimC1");
+        var c2 = ctx.AddInitializer(structure.C2, $"{prefix}.ssimC2");
+        var numerator = net.Apply("Mul", [net.Apply("Add", [net.Apply("Mul", [meanAB, two]), c1]), net.Apply("Add", [net.Apply("Mul", [covariance, two]), c2])]);
+        var denominator = net.Apply("Mul", [net.Apply("Add", [squaredMeans, c1]), net.Apply("Add", [varianceSum, c2])]);
+        var similarity = Reduce("ReduceMean", net.Apply("Div", [numerator, denominator]), [1, 2, 3], keepDims: true, then: [-1, 1]);
+        var dissimilarity = net.Apply("Sub", [ctx.AddInitializer(1f, $"{prefix}.ssimOne"), similarity]);
+        var squaredErrorTerm = net.Apply("Div", [net.RowMeanSquaredError(reconstruction, x), ctx.AddInitializer(structure.SquaredErrorScale, $"{prefix}.squaredErrorScale")]);
+        return net.Apply("Add", [squaredErrorTerm, net.Apply("Div", [dissimilarity, ctx.AddInitializer(structure.DissimilarityScale, $"{prefix}.dissimilarityScale")])]);
     }
 
     /// <summary>

@@ -103,6 +103,13 @@ public static class GoldenModelCatalog
             {
                 Autoencoder = TinyConvolutional(AutoencoderKind.Undercomplete), Contamination = 0.1f, ScoreCodeDensity = true,
                 Standardize = true, // explicit since images are no longer standardized by default: the file keeps its standardization block
+                ScoreStructuralDissimilarity = false, // explicit since image detectors score it by default: the file predates the term
+            }).Fit(data), ["Score", "PredictedLabel"]));
+        yield return new(StructureGolden, "AutoencoderAnomalyPredictionTransformer, undercomplete convolutional 1 x 4 x 4 -> conv [4, 8] -> 3, " +
+            "the image defaults: not standardized, squared error and structural dissimilarity (3 x 3 windows), density term, contamination 0.1",
+            (ml, data) => (ml.AnomalyDetection.Trainers.Autoencoder(new AutoencoderAnomalyOptions
+            {
+                Autoencoder = TinyConvolutional(AutoencoderKind.Undercomplete), Contamination = 0.1f,
             }).Fit(data), ["Score", "PredictedLabel"]));
         yield return new("embedding-mlp-undercomplete", "AutoencoderEmbeddingTransformer, Undercomplete, 16-8-3, 2 epochs (a multilayer perceptron written as description version 2)",
             (ml, data) => (ml.Transforms.Autoencoder(Tiny(AutoencoderKind.Undercomplete)).Fit(data), EmbeddingOutputs));
@@ -120,6 +127,12 @@ public static class GoldenModelCatalog
 
     /// <summary>The folder of the models written with network description version 2, before the version that brings it is released.</summary>
     public const string DescriptionVersion2Folder = "description-v2";
+
+    /// <summary>The golden image detector with the structural dissimilarity, the first of model entry version 0x00010004.</summary>
+    public const string StructureGolden = "anomaly-conv-structure";
+
+    /// <summary>The folder of <see cref="StructureGolden"/>, saved before the version that brings it is released.</summary>
+    public const string StructureFolder = "anomaly-entry-0x00010004";
 
     /// <summary>The golden detector with the density term, the first of model entry version 0x00010002.</summary>
     public const string CodeDensityGolden = "anomaly-undercomplete-codedensity";

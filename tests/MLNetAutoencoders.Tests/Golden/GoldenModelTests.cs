@@ -62,6 +62,26 @@ public class GoldenModelTests
         Assert.Equal(5, loaded.Model.CodeDensityNeighbours);
     }
 
+    [Fact]
+    public void TheGoldenImageDetectorWithTheStructuralTermIsSavedAsModelEntryVersion0x00010004AndLoadsWithTheTerm()
+    {
+        var folder = Path.Combine(Root, GoldenModelCatalog.StructureFolder);
+        var zip = Path.Combine(folder, GoldenModelCatalog.StructureGolden + ".zip");
+        Assert.Equal(new[] { zip }, Directory.GetFiles(folder, "*.zip"));
+        Assert.True(File.Exists(Path.Combine(folder, GoldenModelCatalog.StructureGolden + GoldenModelCatalog.ExpectedSuffix)));
+        Assert.InRange(new FileInfo(zip).Length, 1, 20 * 1024);
+
+        Assert.Equal(0x00010004u, DetectorEntryVersion(File.ReadAllBytes(zip)));
+        Assert.Equal(0x00010003u, DetectorEntryVersion(File.ReadAllBytes(Path.Combine(Root, GoldenModelCatalog.DescriptionVersion2Folder, "anomaly-conv-codedensity.zip"))));
+        using var loaded = (AutoencoderAnomalyPredictionTransformer)new MLContext().Model.Load(zip, out _);
+        Assert.True(loaded.Model.ScoresStructuralDissimilarity);
+        Assert.Equal(3, loaded.Model.StructuralSimilarityWindow);
+        Assert.True(loaded.Model.ScoresCodeDensity);
+        using var older = (AutoencoderAnomalyPredictionTransformer)new MLContext().Model.Load(
+            Path.Combine(Root, GoldenModelCatalog.DescriptionVersion2Folder, "anomaly-conv-codedensity.zip"), out _);
+        Assert.False(older.Model.ScoresStructuralDissimilarity); // written before the term: the squared error alone, as it computed then
+    }
+
     /// <summary>The version an entry of the detector's model parameters was written with (ML.NET's model header: the 8-byte model signature, then that version as 4 bytes).</summary>
     private static uint DetectorEntryVersion(byte[] zip)
     {

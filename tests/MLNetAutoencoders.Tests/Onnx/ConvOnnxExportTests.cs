@@ -90,12 +90,13 @@ public class ConvOnnxExportTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void AConvDetectorWithTheDensityTermExportsAndScoresAndLabelsLikeTorchSharp()
+    public void AConvDetectorWithTheStructuralTermAndTheDensityTermExportsAndScoresAndLabelsLikeTorchSharp()
     {
         var ml = new MLContext(seed: 1);
         var options = DetectorExportData.Options(2, o => Convolutional(o.Autoencoder, new ImageShape(1, 4, 4), [4, 8]));
         using var detector = ml.AnomalyDetection.Trainers.Autoencoder(options).Fit(ml.ToDataView(DetectorExportData.Training(128)));
         Assert.True(detector.Model.ScoresCodeDensity);
+        Assert.True(detector.Model.ScoresStructuralDissimilarity); // the image default: AveragePool windows in the file
         Assert.NotNull(detector.Model.Architecture.Convolution);
 
         AssertDetectorExportScoresLikeTorchSharp(ml, detector, ml.ToDataView(DetectorExportData.Scoring(48, 16)));
