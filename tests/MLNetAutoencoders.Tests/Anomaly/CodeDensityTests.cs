@@ -125,7 +125,7 @@ public sealed class CodeDensityTests(ITestOutputHelper output)
     }
 
     /// <summary>Interquartile range, quantiles by linear interpolation.</summary>
-    private static double Iqr(IEnumerable<double> values)
+    internal static double Iqr(IEnumerable<double> values)
     {
         var sorted = values.Order().ToArray();
         double Quantile(double q)

@@ -137,8 +137,8 @@ public sealed class StructuralDissimilarityTests
         var (trainReconstructions, testReconstructions) = (Reconstruct(model, train), Reconstruct(model, test));
         static double[] SquaredErrors(float[][] rows, float[][] reconstructions) =>
             rows.Select((r, i) => r.Zip(reconstructions[i]).Average(p => Math.Pow(p.First - p.Second, 2))).ToArray();
-        var squaredErrorScale = Iqr(SquaredErrors(train, trainReconstructions));
-        var dissimilarityScale = Iqr(HandDissimilarity(train, trainReconstructions, image, 3, range));
+        var squaredErrorScale = CodeDensityTests.Iqr(SquaredErrors(train, trainReconstructions));
+        var dissimilarityScale = CodeDensityTests.Iqr(HandDissimilarity(train, trainReconstructions, image, 3, range));
         var squaredErrors = SquaredErrors(test, testReconstructions);
         var dissimilarities = HandDissimilarity(test, testReconstructions, image, 3, range);
         var expected = squaredErrors.Select((e, i) => e / squaredErrorScale + dissimilarities[i] / dissimilarityScale).ToArray();
@@ -240,18 +240,5 @@ public sealed class StructuralDissimilarityTests
         var x = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, model.InputSize]);
         var reconstructed = network.Decode(network.Code(network.EncoderOutput(x))).data<float>().ToArray();
         return Enumerable.Range(0, rows.Length).Select(i => reconstructed.AsSpan(i * model.InputSize, model.InputSize).ToArray()).ToArray();
-    }
-
-    private static double Iqr(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        double Quantile(double q)
-        {
-            var position = q * (sorted.Length - 1);
-            var low = (int)Math.Floor(position);
-            var high = Math.Min(low + 1, sorted.Length - 1);
-            return sorted[low] + (position - low) * (sorted[high] - sorted[low]);
-        }
-        return Quantile(0.75) - Quantile(0.25);
     }
 }
