@@ -23,7 +23,8 @@ namespace MLNetAutoencoders.Anomaly;
 /// variational autoencoder how posterior samples become a score, and the density term in code space. The
 /// reconstruction score of a row is its reconstruction error: the mean over the features of the squared difference
 /// between the (standardized) row and its reconstruction; for a VAE, that error averaged over posterior samples, or
-/// the negative ELBO. With the density term (the default since it was added), the anomaly score is
+/// the negative ELBO; for an image detector with the structural term (<see cref="ScoresStructuralDissimilarity"/>), the
+/// squared error / its training interquartile range + (1 - mean SSIM) / its training interquartile range. With the density term (the default since it was added), the anomaly score is
 /// reconstruction score / its training interquartile range + distance from the row's code to the k-th nearest of a
 /// sample of training codes / its training interquartile range: a row scores high when it reconstructs badly, or when
 /// it reconstructs well but lies where few training rows lie. Without the term, the score is the reconstruction score.
