@@ -59,7 +59,7 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
         if (codeDensity is not null && codeDensity.CodeSize != network.Description.LatentDimension)
             throw new ArgumentException($"The code density holds codes of size {codeDensity.CodeSize}; the network's codes have {network.Description.LatentDimension}.", nameof(codeDensity));
         this.codeDensity = codeDensity;
-        if (structure is not null && (vaeScoring is not null || structure.Image != network.Description.ImageShape))
+        if (structure is not null && (vaeScoring is not null || !structure.Image.Equals(network.Description.ImageShape)))
             throw new ArgumentException("A structural dissimilarity score needs a non-variational network that reads its image.", nameof(structure));
         this.structure = structure;
     }
