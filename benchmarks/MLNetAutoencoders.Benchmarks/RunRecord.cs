@@ -93,7 +93,8 @@ internal sealed record RunRecord(
         return (commit, !string.IsNullOrWhiteSpace(changes));
     }
 
-    private static string? Git(string arguments)
+    /// <summary>The trimmed output of <c>git {arguments}</c> run at the repository root; null if git fails or is missing.</summary>
+    public static string? Git(string arguments)
     {
         try
         {

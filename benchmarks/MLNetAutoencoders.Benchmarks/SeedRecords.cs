@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -108,24 +107,5 @@ internal sealed class SeedRecords
         return null;
     }
 
-    private static string? GitTree(string path)
-    {
-        try
-        {
-            var start = new ProcessStartInfo("git", $"rev-parse HEAD:{path}")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = RepositoryPaths.Root,
-            };
-            using var git = Process.Start(start)!;
-            var output = git.StandardOutput.ReadToEnd().Trim();
-            git.WaitForExit();
-            return git.ExitCode == 0 && output.Length > 0 ? output : null;
-        }
-        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    private static string? GitTree(string path) => RunRecord.Git($"rev-parse HEAD:{path}") is { Length: > 0 } tree ? tree : null;
 }

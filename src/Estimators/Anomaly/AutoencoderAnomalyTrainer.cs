@@ -121,17 +121,16 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             high = Math.Max(high, rows.max().item<float>());
         });
         var range = high - low is var r && r > 0 && float.IsFinite(r) ? r : 1f;
-        var window = StructuralDissimilarity.WindowFor(image);
+        var unscaled = new StructuralDissimilarity(image, StructuralDissimilarity.WindowFor(image), range, 1, 1);
         var squaredErrors = new List<float>(checked((int)run.Rows));
         var dissimilarities = new List<float>(checked((int)run.Rows));
         run.ForEachRowBlock(batch, rows =>
         {
-            var (e, d) = model.StructureParts(rows, window, range, batch, host.CheckAlive);
+            var (e, d) = model.StructureParts(rows, unscaled, batch, host.CheckAlive);
             squaredErrors.AddRange(e);
             dissimilarities.AddRange(d);
         });
-        return model.WithStructuralDissimilarity(new StructuralDissimilarity(image, window, range,
-            CodeDensity.Spread(squaredErrors.ToArray()), CodeDensity.Spread(dissimilarities.ToArray())));
+        return model.WithStructuralDissimilarity(unscaled.WithScales(CodeDensity.Spread(squaredErrors.ToArray()), CodeDensity.Spread(dissimilarities.ToArray())));
     }
 
     /// <summary>The reconstruction scores and codes of the kept training rows, as <see cref="TrainingScores"/> reads them.</summary>

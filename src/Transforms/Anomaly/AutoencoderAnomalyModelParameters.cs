@@ -207,22 +207,20 @@ public sealed class AutoencoderAnomalyModelParameters : IPredictorProducing<floa
     internal AutoencoderAnomalyModelParameters WithStructuralDissimilarity(StructuralDissimilarity dissimilarity) => new(Fitted, standardization, vaeScoring, null, dissimilarity);
 
     /// <summary>
-    /// The squared error and the structural dissimilarity (constants of <paramref name="dataRange"/>, window
-    /// <paramref name="window"/>) of already standardized rows, batched as <see cref="ScoreStandardized"/>: what the
-    /// image score's scales are fitted on.
+    /// The two parts of an image's reconstruction score, unscaled, of already standardized rows, batched as
+    /// <see cref="ScoreStandardized"/>: each row's squared error and its dissimilarity under <paramref name="structure"/>'s
+    /// window and constants; what the term's scales are fitted on.
     /// </summary>
-    internal (float[] SquaredErrors, float[] Dissimilarities) StructureParts(Tensor values, int window, float dataRange, int batchSize, Action? checkAlive = null)
+    internal (float[] SquaredErrors, float[] Dissimilarities) StructureParts(Tensor values, StructuralDissimilarity structure, int batchSize, Action? checkAlive = null)
     {
-        var image = Fitted.Description.ImageShape ?? throw new InvalidOperationException("The structural dissimilarity needs a network that reads an image.");
         var rows = checked((int)values.shape[0]);
         var squaredErrors = new float[rows];
         var dissimilarities = new float[rows];
-        var probe = new StructuralDissimilarity(image, window, dataRange, 1, 1);
         ForEachBatch(values, batchSize, checkAlive, (x, start, count) =>
         {
-            var reconstruction = Fitted.Module.Decode(Fitted.Module.Code(Fitted.Module.EncoderOutput(x)));
-            TensorData.Read(NetworkMath.RowMeanSquaredError(reconstruction, x), squaredErrors.AsSpan(start, count));
-            TensorData.Read(StructuralDissimilarity.Dissimilarity(reconstruction, x, image, window, probe.C1, probe.C2), dissimilarities.AsSpan(start, count));
+            var (_, _, reconstruction, target) = Forward(x);
+            TensorData.Read(NetworkMath.RowMeanSquaredError(reconstruction, target), squaredErrors.AsSpan(start, count));
+            TensorData.Read(structure.Dissimilarity(reconstruction, target), dissimilarities.AsSpan(start, count));
         });
         return (squaredErrors, dissimilarities);
     }

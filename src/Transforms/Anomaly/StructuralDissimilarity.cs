@@ -70,15 +70,17 @@ internal sealed class StructuralDissimilarity
         using var squaredErrorScale = SquaredErrorScale.ToScalar();
         using var dissimilarityScale = DissimilarityScale.ToScalar();
         return NetworkMath.RowMeanSquaredError(reconstruction, target).div_(squaredErrorScale)
-            .PlusInPlace(Dissimilarity(reconstruction, target, Image, Window, C1, C2).div_(dissimilarityScale));
+            .PlusInPlace(Dissimilarity(reconstruction, target).div_(dissimilarityScale));
     }
 
-    /// <summary>
-    /// 1 - the mean structural similarity of each row of two [rows, C·H·W] batches, read as C x H x W images, with
-    /// constants <paramref name="c1"/> and <paramref name="c2"/>.
-    /// </summary>
-    public static Tensor Dissimilarity(Tensor reconstruction, Tensor target, ImageShape image, int window, float c1, float c2)
+    /// <summary>The same term with the training scales of its two parts (fitted on the parts this one computes unscaled).</summary>
+    public StructuralDissimilarity WithScales(float squaredErrorScale, float dissimilarityScale) =>
+        new(Image, Window, DataRange, squaredErrorScale, dissimilarityScale);
+
+    /// <summary>1 - the mean structural similarity of each row of two [rows, C·H·W] batches, read as <see cref="Image"/>s.</summary>
+    public Tensor Dissimilarity(Tensor reconstruction, Tensor target)
     {
+        var (image, window, c1, c2) = (Image, Window, C1, C2);
         long[] shape = [-1, image.Channels, image.Height, image.Width];
         var a = target.reshape(shape);
         var b = reconstruction.reshape(shape);

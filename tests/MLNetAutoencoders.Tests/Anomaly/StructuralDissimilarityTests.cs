@@ -78,7 +78,7 @@ public sealed class StructuralDissimilarityTests
         var size = targets[0].Length;
         var a = tensor(targets.SelectMany(r => r).ToArray(), [targets.Length, size]);
         var b = tensor(reconstructions.SelectMany(r => r).ToArray(), [targets.Length, size]);
-        return StructuralDissimilarity.Dissimilarity(b, a, image, window, structure.C1, structure.C2).data<float>().Select(v => (double)v).ToArray();
+        return structure.Dissimilarity(b, a).data<float>().Select(v => (double)v).ToArray();
     }
 
     [Theory]
