@@ -18,7 +18,11 @@ internal static class PythonReference
     /// <summary><c>benchmarks/reference</c> of this repository.</summary>
     public static string ScriptDirectory => RepositoryPaths.References;
 
-    /// <summary>Fails with the install command unless the interpreter can import every module.</summary>
+    /// <summary>
+    /// Fails with the install command unless the interpreter can import every module and its BLAS is OpenBLAS:
+    /// without libopenblas0-pthread Debian's numpy and PyTorch run on the reference BLAS, several times slower, and a
+    /// reference measured so would flatter us.
+    /// </summary>
     public static void Require(params string[] modules)
     {
         if (!File.Exists(Interpreter))
@@ -27,6 +31,12 @@ internal static class PythonReference
         if (probe.ExitCode != 0)
             throw new InvalidOperationException(
                 $"The reference needs the Python modules {string.Join(", ", modules)} for {Interpreter}: {Install}\n{probe.Error.Trim()}");
+        // A product through numpy loads the BLAS that Debian's alternatives select; the process's maps name it.
+        var blas = Execute(["-c", "import numpy; numpy.ones((64, 64)) @ numpy.ones((64, 64)); "
+            + "print(sorted({l.split()[-1] for l in open('/proc/self/maps') if 'blas' in l.split()[-1]}))"], TimeSpan.FromMinutes(2), quiet: true);
+        if (blas.ExitCode != 0 || !blas.Output.Contains("openblas", StringComparison.Ordinal))
+            throw new InvalidOperationException(
+                $"The reference's BLAS is not OpenBLAS (loaded: {blas.Output.Trim()}{blas.Error.Trim()}); the reference BLAS runs it several times slower: {Install}");
     }
 
     /// <summary>
