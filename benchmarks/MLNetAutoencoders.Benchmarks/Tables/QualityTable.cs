@@ -17,6 +17,12 @@ internal static partial class ResultsTables
         ConvolutionalQuality(results, settings => ((string?)settings["network"], (long?)settings["parameters"]));
 
     /// <summary>
+    /// results/quality-conv-64-128.json (<c>quality --network conv --channels 64,128</c>): <see cref="QualityConv"/>'s table
+    /// for the wider stages, whose network line names them.
+    /// </summary>
+    public static string QualityConv64128(JsonNode results) => QualityConv(results);
+
+    /// <summary>
     /// results/quality-conv-maps.json (<c>quality --network conv --maps</c>): the 2-D maps' 5-NN accuracy, as
     /// <see cref="QualityConv"/> renders, under the network those maps train: the stages, then the dense layers to a 2-D code.
     /// </summary>
