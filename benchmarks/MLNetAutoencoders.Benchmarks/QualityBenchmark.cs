@@ -89,7 +89,7 @@ internal static class QualityBenchmark
     {
         PyTorchReference.Require(data);
         var (ml, train, test, conv, mlp) = Convolutional(data, network, epochs, seeds, report);
-        // A seed of the wider stages takes ~1.5 h (PyTorch's half of it ~1 h): each finished seed is kept, and reused by a
+        // A seed of the wider stages takes ~1 h (ours and PyTorch's about 30 min each): each finished seed is kept, and reused by a
         // later run of the same settings and code, so that the seeds may span working sessions.
         var records = new SeedRecords(resultsDirectory, report.Name, new
         {

@@ -5,7 +5,7 @@ namespace MLNetAutoencoders.Benchmarks;
 
 /// <summary>
 /// Per-seed records of a quality run whose seeds take longer together than one working session (<c>quality --network
-/// conv --channels 64,128</c>: about 1.5 h a seed). Each finished seed writes <c>seeds/{run}.seed{N}.json</c> beside the
+/// conv --channels 64,128</c>: about 1 h a seed). Each finished seed writes <c>seeds/{run}.seed{N}.json</c> beside the
 /// results file: its figures, its settings, its own <see cref="RunRecord"/>, and the git trees of the code that
 /// decides its figures (src/ and benchmarks/reference/). A later run with the same settings reuses a record only
 /// when those trees are today's and neither run had uncommitted changes there; the results file then names every
