@@ -25,6 +25,7 @@ public class ConvolutionalBenchmarkTablesTests
     [InlineData("speed-conv", "SpeedConv")]
     [InlineData("quality-conv", "QualityConv")]
     [InlineData("quality-conv-maps", "QualityConvMaps")]
+    [InlineData("quality-conv-64-128", "QualityConv64128")]
     public void EachConvolutionalResultsFileHasTheRendererItsBlockNames(string block, string renderer)
     {
         Assert.Equal(renderer, ReadmeBlocks.Renderer(block).Name);
