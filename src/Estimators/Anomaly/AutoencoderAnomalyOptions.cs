@@ -70,7 +70,7 @@ public sealed class AutoencoderAnomalyOptions
     /// Whether an image detector's reconstruction score adds the structural dissimilarity to the squared error: 1 - the
     /// mean structural similarity (SSIM, Wang et al. 2004) of the image and its reconstruction over 7 x 7 neighbourhoods,
     /// as Bergmann et al. (2019) score autoencoder reconstructions for defects. Each of the two terms counts in units of its
-    /// interquartile range over the training rows, and the density term (<see cref="ScoreCodeDensity"/>) is added as before.
+    /// interquartile range over the training rows, as does the density term (<see cref="ScoreCodeDensity"/>): three terms of equal standing.
     /// A squared error weighs every pixel alone; the structural term sees a missing edge or texture as a whole. Null (the
     /// default) is automatic: on for a network that reads an image (<see cref="AutoencoderOptions.ImageShape"/> set) and is
     /// not variational, off otherwise (Fashion-MNIST, one-class: see benchmarks/README.md). True needs an image shape and a

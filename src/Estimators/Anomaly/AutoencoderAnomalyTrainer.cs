@@ -67,7 +67,8 @@ public sealed class AutoencoderAnomalyTrainer : ITrainerEstimator<AutoencoderAno
             {
                 var (reconstruction, codes) = TrainingScoreParts(run, model);
                 (var density, trainingScores) = CodeDensity.Fit(codes, reconstruction, run.Description.LatentDimension, options.CodeDensityReferenceRows, run.Seed,
-                    unscaled => model.CodeDistances(unscaled, codes, settings.ScoringBatchSize, host.CheckAlive));
+                    unscaled => model.CodeDistances(unscaled, codes, settings.ScoringBatchSize, host.CheckAlive),
+                    reconstructionInSpreadUnits: model.ScoresStructuralDissimilarity);
                 model = model.WithCodeDensity(density);
                 channel.Info($"Code density: distance to the {density.Neighbours}th nearest of {density.Rows} training codes.");
             }

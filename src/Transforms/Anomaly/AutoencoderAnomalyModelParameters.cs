@@ -26,7 +26,8 @@ namespace MLNetAutoencoders.Anomaly;
 /// the negative ELBO; for an image detector with the structural term (<see cref="ScoresStructuralDissimilarity"/>), the
 /// squared error / its training interquartile range + (1 - mean SSIM) / its training interquartile range. With the density term (the default since it was added), the anomaly score is
 /// reconstruction score / its training interquartile range + distance from the row's code to the k-th nearest of a
-/// sample of training codes / its training interquartile range: a row scores high when it reconstructs badly, or when
+/// sample of training codes / its training interquartile range (an image's two-term reconstruction score is added as
+/// it is, each of its terms already in units of its spread): a row scores high when it reconstructs badly, or when
 /// it reconstructs well but lies where few training rows lie. Without the term, the score is the reconstruction score.
 /// Higher means more anomalous. Like ML.NET's <c>PcaModelParameters</c>, this is the <c>Model</c> of the
 /// prediction transformer; it can also be bound by ML.NET's own <see cref="AnomalyPredictionTransformer{TModel}"/>, and

@@ -11,7 +11,9 @@ namespace MLNetAutoencoders.Anomaly;
 /// (k-nearest-neighbour distance, Ramaswamy et al. 2000, taken among codes as DAGMM takes density in code space,
 /// Zong et al. 2018): large for rows that reconstruct well but lie where few training rows lie. The score is then
 /// reconstruction error / its training interquartile range + distance / its training interquartile range: each term in
-/// units of its own spread over the training rows, so neither dominates by scale, and never negative. Saved with the model.
+/// units of its own spread over the training rows, so none dominates by scale, and never negative. An image's
+/// reconstruction score already is such a sum (<see cref="StructuralDissimilarity"/>); its scale is then 1, not the
+/// spread of the sum, so the score is three terms of equal standing. Saved with the model.
 /// </summary>
 internal sealed class CodeDensity
 {
@@ -81,9 +83,12 @@ internal sealed class CodeDensity
     /// Fits the term on the training rows: <paramref name="referenceRows"/> of the codes drawn with <paramref name="seed"/>
     /// (all when there are fewer), k = max(5, 5 % of the references) capped at their number, and the scales of both
     /// terms over every training row; returns the term and the training rows' scores, computed as scoring computes them.
+    /// <paramref name="reconstructionInSpreadUnits"/> says the reconstruction score already is a sum of terms each divided
+    /// by its own training spread (an image's squared error and structural dissimilarity): its scale is then 1, so every
+    /// term of the score, the distance included, counts in units of its own spread.
     /// </summary>
     public static (CodeDensity Density, float[] Scores) Fit(float[] codes, float[] reconstruction, int codeSize, int referenceRows, int seed,
-        Func<CodeDensity, float[]> distances)
+        Func<CodeDensity, float[]> distances, bool reconstructionInSpreadUnits = false)
     {
         var rows = reconstruction.Length;
         var order = Enumerable.Range(0, rows).ToArray();
@@ -94,7 +99,7 @@ internal sealed class CodeDensity
         for (var i = 0; i < count; i++)
             codes.AsSpan(selected[i] * codeSize, codeSize).CopyTo(references.AsSpan(i * codeSize, codeSize));
         var neighbours = Math.Min(count, Math.Max(5, (int)Math.Round(0.05 * count)));
-        var reconstructionScale = Spread(reconstruction);
+        var reconstructionScale = reconstructionInSpreadUnits ? 1f : Spread(reconstruction);
         var distance = distances(new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, 1));
         var density = new CodeDensity(references, count, codeSize, neighbours, reconstructionScale, Spread(distance));
         var scores = new float[rows];

@@ -11,7 +11,8 @@ namespace MLNetAutoencoders.Tests.Anomaly;
 /// An image detector's reconstruction score (ScoreStructuralDissimilarity, automatic: on for non-variational image
 /// networks) is its squared error / the training IQR of the squared error + (1 - mean SSIM over the window) / the
 /// training IQR of that dissimilarity; SSIM with C1 = (0.01 L)², C2 = (0.03 L)² for the training rows' range L, local
-/// statistics over the window cut at the border. Tables and variational detectors keep the squared error alone.
+/// statistics over the window cut at the border. The density term joins that sum as a third term over its own training
+/// IQR. Tables and variational detectors keep the squared error alone.
 /// </summary>
 public sealed class StructuralDissimilarityTests
 {
@@ -156,6 +157,33 @@ public sealed class StructuralDissimilarityTests
     }
 
     [Fact]
+    public void WithTheDensityTermAnImageScoreIsThreeTermsEachOverItsOwnTrainingIqr()
+    {
+        // 128 training rows: every training code is a reference; k = max(5, 5 % of 128) = 6.
+        var train = SyntheticData.Manifold(128);
+        var test = SyntheticData.Manifold(24, seed: 1).Concat(SyntheticData.Manifold(8, seed: 2).Select(r => r.Select(v => 3 * v).ToArray())).ToArray();
+        using var with = ml.AnomalyDetection.Trainers.Autoencoder(ImageDetector()).Fit(ml.ToDataView(train));
+        using var without = ml.AnomalyDetection.Trainers.Autoencoder(ImageDetector(o => o.ScoreCodeDensity = false)).Fit(ml.ToDataView(train));
+        Assert.Equal(without.Model.TrainingLoss, with.Model.TrainingLoss); // the same network: both terms are fitted after training
+        Assert.True(with.Model.ScoresStructuralDissimilarity && with.Model.ScoresCodeDensity);
+        Assert.Equal(6, with.Model.CodeDensityNeighbours);
+
+        var (trainCodes, testCodes) = (Codes(with.Model, train), Codes(with.Model, test));
+        double KthDistance(float[] code) => trainCodes.Select(r => Math.Sqrt(r.Zip(code).Sum(p => (double)(p.First - p.Second) * (p.First - p.Second))))
+            .Order().ElementAt(5);
+        var distanceScale = CodeDensityTests.Iqr(trainCodes.Select(KthDistance));
+        // The two-term reconstruction score (squared error / its IQR + dissimilarity / its IQR, the test above) joins as it
+        // is: dividing it again by the IQR of the sum would leave the distance half the score, the two image terms a quarter each.
+        var reconstruction = without.Transform(ml.ToDataView(test)).ScalarColumn("Score");
+        var expected = reconstruction.Select((r, i) => r + KthDistance(testCodes[i]) / distanceScale).ToArray();
+
+        var scores = with.Transform(ml.ToDataView(test)).ScalarColumn("Score");
+
+        for (var i = 0; i < scores.Length; i++)
+            Assert.Equal(expected[i], scores[i], 2e-3 * Math.Max(1, expected[i]));
+    }
+
+    [Fact]
     public void TablesAndVariationalImageDetectorsKeepTheSquaredErrorAndTheDensityTermStillJoins()
     {
         var train = ml.ToDataView(SyntheticData.Manifold(128));
@@ -228,6 +256,18 @@ public sealed class StructuralDissimilarityTests
         Assert.Contains(named, error.Message);
         stream.Position = 0;
         Assert.Throws<FormatException>(() => StructuralDissimilarity.Read(new BinaryReader(stream), image: null));
+    }
+
+    /// <summary>The network's codes of unstandardized rows, recomputed outside the detector.</summary>
+    private static float[][] Codes(AutoencoderAnomalyModelParameters model, float[][] rows)
+    {
+        using var lease = model.Fitted.Enter();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var network = model.Fitted.Module;
+        var latent = model.Architecture.LatentDimension;
+        var codes = network.Code(network.EncoderOutput(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, model.InputSize]))).data<float>().ToArray();
+        return Enumerable.Range(0, rows.Length).Select(i => codes.AsSpan(i * latent, latent).ToArray()).ToArray();
     }
 
     /// <summary>The network's reconstruction of unstandardized rows, recomputed outside the detector.</summary>
