@@ -259,26 +259,20 @@ public sealed class StructuralDissimilarityTests
     }
 
     /// <summary>The network's codes of unstandardized rows, recomputed outside the detector.</summary>
-    private static float[][] Codes(AutoencoderAnomalyModelParameters model, float[][] rows)
-    {
-        using var lease = model.Fitted.Enter();
-        using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var network = model.Fitted.Module;
-        var latent = model.Architecture.LatentDimension;
-        var codes = network.Code(network.EncoderOutput(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, model.InputSize]))).data<float>().ToArray();
-        return Enumerable.Range(0, rows.Length).Select(i => codes.AsSpan(i * latent, latent).ToArray()).ToArray();
-    }
+    private static float[][] Codes(AutoencoderAnomalyModelParameters model, float[][] rows) => Pass(model, rows).Codes;
 
     /// <summary>The network's reconstruction of unstandardized rows, recomputed outside the detector.</summary>
-    private static float[][] Reconstruct(AutoencoderAnomalyModelParameters model, float[][] rows)
+    private static float[][] Reconstruct(AutoencoderAnomalyModelParameters model, float[][] rows) => Pass(model, rows).Reconstructions;
+
+    /// <summary>Unstandardized rows through the network outside the detector: each row's code and reconstruction.</summary>
+    private static (float[][] Codes, float[][] Reconstructions) Pass(AutoencoderAnomalyModelParameters model, float[][] rows)
     {
         using var lease = model.Fitted.Enter();
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var network = model.Fitted.Module;
-        var x = tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, model.InputSize]);
-        var reconstructed = network.Decode(network.Code(network.EncoderOutput(x))).data<float>().ToArray();
-        return Enumerable.Range(0, rows.Length).Select(i => reconstructed.AsSpan(i * model.InputSize, model.InputSize).ToArray()).ToArray();
+        var code = network.Code(network.EncoderOutput(tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, model.InputSize])));
+        float[][] Split(float[] values, int size) => Enumerable.Range(0, rows.Length).Select(i => values.AsSpan(i * size, size).ToArray()).ToArray();
+        return (Split(code.data<float>().ToArray(), model.Architecture.LatentDimension), Split(network.Decode(code).data<float>().ToArray(), model.InputSize));
     }
 }
